@@ -1,0 +1,243 @@
+//! `balai.toml`: every key has a default, so an empty file (or none) is a valid
+//! configuration. Environment variables override the file:
+//! `BALAI_<SECTION>__<KEY>` (e.g. `BALAI_HTTP__HTTPS_PORT=9443`), and
+//! `BALAI_DATA_DIR` for the top-level key.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub http: Http,
+    pub village: Village,
+    pub auth: Auth,
+    pub limits: Limits,
+    pub log: Log,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http {
+    /// Address both listeners bind to.
+    pub bind: String,
+    pub https_port: u16,
+    /// Plain HTTP: redirects to HTTPS and serves the CA certificate.
+    pub http_port: u16,
+    /// Names the TLS certificate covers besides localhost and the box's addresses.
+    pub hostnames: Vec<String>,
+    /// actix workers; two suit a Raspberry Pi.
+    pub workers: usize,
+}
+
+/// Used to seed the village profile on first start; afterwards the admin edits
+/// it on the settings page.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Village {
+    pub name: String,
+    /// Kemendagri code, 10 digits (PP.KK.CC.DDDD without dots).
+    pub code: String,
+    /// WIB, WITA or WIT.
+    pub timezone: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Auth {
+    pub session_hours: i64,
+    pub max_failed_per_hour: u32,
+    /// How long a re-authentication unlocks sensitive actions.
+    pub reauth_minutes: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    pub upload_bytes: usize,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Log {
+    /// A tracing filter, e.g. `info` or `balai=debug,actix_web=info`.
+    pub level: String,
+    /// `text` or `json`.
+    pub format: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("/var/lib/balai"),
+            http: Http::default(),
+            village: Village::default(),
+            auth: Auth::default(),
+            limits: Limits::default(),
+            log: Log::default(),
+        }
+    }
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            bind: "0.0.0.0".into(),
+            https_port: 8443,
+            http_port: 8080,
+            hostnames: vec!["balai.local".into()],
+            workers: 2,
+        }
+    }
+}
+
+impl Default for Village {
+    fn default() -> Self {
+        Village { name: "Desa".into(), code: String::new(), timezone: "WIB".into() }
+    }
+}
+
+impl Default for Auth {
+    fn default() -> Self {
+        Auth { session_hours: 12, max_failed_per_hour: 100, reauth_minutes: 10 }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { upload_bytes: 20 * 1024 * 1024 }
+    }
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Log { level: "info".into(), format: "text".into() }
+    }
+}
+
+impl Config {
+    /// Reads `path` if it exists (a missing file means all defaults), then
+    /// applies environment overrides.
+    pub fn load(path: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<Config> {
+        let text = match path {
+            Some(p) if p.exists() => std::fs::read_to_string(p)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
+            Some(p) if p != Path::new(DEFAULT_PATH) => anyhow::bail!("config file {} not found", p.display()),
+            _ => String::new(),
+        };
+        let mut value: toml::Table =
+            toml::from_str(&text).map_err(|e| anyhow::anyhow!("balai.toml: {e}"))?;
+        for (key, raw) in env {
+            apply_env(&mut value, &key, &raw)?;
+        }
+        toml::Value::Table(value)
+            .try_into()
+            .map_err(|e| anyhow::anyhow!("balai.toml: {e}"))
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// UTC offset of the village's zone, for showing times.
+    pub fn utc_offset_hours(&self) -> i32 {
+        match self.village.timezone.to_ascii_uppercase().as_str() {
+            "WITA" => 8,
+            "WIT" => 9,
+            _ => 7,
+        }
+    }
+}
+
+pub const DEFAULT_PATH: &str = "/etc/balai/balai.toml";
+
+/// `BALAI_HTTP__HTTPS_PORT=9443` sets `http.https_port`. The value is read as a
+/// TOML value when it parses as one (numbers, booleans, arrays), else as text.
+fn apply_env(table: &mut toml::Table, key: &str, raw: &str) -> anyhow::Result<()> {
+    let Some(rest) = key.strip_prefix("BALAI_") else {
+        return Ok(());
+    };
+    let path: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+    if path.iter().any(String::is_empty) || !is_config_path(&path) {
+        return Ok(());
+    }
+    let value = toml::from_str::<toml::Table>(&format!("v = {raw}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(raw.to_string()));
+    let (last, parents) = path.split_last().expect("non-empty path");
+    let mut cursor = table;
+    for p in parents {
+        cursor = cursor
+            .entry(p.clone())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()))
+            .as_table_mut()
+            .ok_or_else(|| anyhow::anyhow!("{key}: {p} is not a section"))?;
+    }
+    cursor.insert(last.clone(), value);
+    Ok(())
+}
+
+/// Only keys the config knows are taken from the environment, so unrelated
+/// `BALAI_*` variables (e.g. test harness settings) do not break start-up.
+fn is_config_path(path: &[String]) -> bool {
+    let defaults = toml::Value::try_from(Config::default()).unwrap_or(toml::Value::Boolean(false));
+    let mut cursor = &defaults;
+    for p in path {
+        match cursor.get(p) {
+            Some(v) => cursor = v,
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>().into_iter()
+    }
+
+    #[test]
+    fn no_file_gives_defaults() {
+        assert_eq!(Config::load(None, env(&[])).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn file_then_environment_override() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("balai.toml");
+        std::fs::write(&path, "[http]\nhttps_port = 9000\n[village]\nname = \"Sukamaju\"\n").unwrap();
+        let c = Config::load(
+            Some(&path),
+            env(&[("BALAI_HTTP__HTTPS_PORT", "9443"), ("BALAI_DATA_DIR", "/tmp/x"), ("BALAI_TEST_ONLY", "1")]),
+        )
+        .unwrap();
+        assert_eq!(c.http.https_port, 9443);
+        assert_eq!(c.http.http_port, 8080);
+        assert_eq!(c.village.name, "Sukamaju");
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn unknown_key_and_bad_type_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("balai.toml");
+        std::fs::write(&path, "[http]\nhttps_prot = 1\n").unwrap();
+        let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(err.contains("https_prot"), "{err}");
+        std::fs::write(&path, "[http]\nhttps_port = \"x\"\n").unwrap();
+        let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
+        assert!(err.contains("https_port") || err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn show_round_trips() {
+        let c = Config::default();
+        let back: Config = toml::from_str(&c.to_toml()).unwrap();
+        assert_eq!(back, c);
+    }
+}

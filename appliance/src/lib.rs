@@ -1,0 +1,14 @@
+//! Balai, the village office in a box: the daemon and its CLI as a library, so the
+//! thin `main.rs` and the unit tests share one code path.
+//!
+//! Ground state lives in `store` (records + hash-chained change log); everything
+//! else (search index, audit view, statistics) is derived from it.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod reference;
+pub mod residents;
+pub mod search;
+pub mod store;

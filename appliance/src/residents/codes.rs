@@ -1,0 +1,1 @@
+//! stub until its author commits

@@ -1,0 +1,156 @@
+//! Store behaviour that the rest of Balai relies on: atomic index updates,
+//! uniqueness, the hash chain, and migrations.
+
+use super::*;
+use serde::Deserialize;
+
+#[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
+struct Person {
+    id: String,
+    nik: String,
+    dusun: String,
+}
+
+impl Record for Person {
+    const TABLE: &'static str = "person";
+    const UNIQUE: &'static [&'static str] = &["nik"];
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn index_keys(&self) -> Vec<(&'static str, String)> {
+        vec![("nik", self.nik.clone()), ("dusun", self.dusun.clone())]
+    }
+}
+
+fn person(id: &str, nik: &str, dusun: &str) -> Person {
+    Person { id: id.into(), nik: nik.into(), dusun: dusun.into() }
+}
+
+fn put(store: &Store, p: &Person) -> Result<u64, StoreError> {
+    store.commit("tester", vec![Change::put(p)?], Durability::Lazy)
+}
+
+#[test]
+fn indexes_follow_updates_and_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    put(&store, &person("a", "1", "Krajan")).unwrap();
+    put(&store, &person("b", "2", "Krajan")).unwrap();
+    assert_eq!(store.ids_by("person", "dusun", "Krajan").unwrap(), vec!["a", "b"]);
+    put(&store, &person("a", "1", "Sukamaju")).unwrap();
+    assert_eq!(store.ids_by("person", "dusun", "Krajan").unwrap(), vec!["b"]);
+    assert_eq!(store.find_by::<Person>("dusun", "Sukamaju").unwrap(), vec![person("a", "1", "Sukamaju")]);
+    store.commit("tester", vec![Change::delete::<Person>("a")], Durability::Lazy).unwrap();
+    assert!(store.get::<Person>("a").unwrap().is_none());
+    assert!(store.ids_by("person", "dusun", "Sukamaju").unwrap().is_empty());
+    assert_eq!(store.count::<Person>(), 1);
+}
+
+#[test]
+fn unique_index_refuses_second_holder_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    put(&store, &person("a", "1", "X")).unwrap();
+    let seq = store.last_seq().unwrap();
+    let batch = vec![Change::put(&person("c", "3", "X")).unwrap(), Change::put(&person("b", "1", "X")).unwrap()];
+    let err = store.commit("tester", batch, Durability::Lazy).unwrap_err();
+    assert!(matches!(err, StoreError::Unique { ref holder, .. } if holder == "a"), "{err}");
+    assert!(store.get::<Person>("c").unwrap().is_none(), "a failed commit writes nothing");
+    assert_eq!(store.last_seq().unwrap(), seq);
+    // the holder may rewrite itself, and after it lets go another may take the key
+    put(&store, &person("a", "1", "Y")).unwrap();
+    put(&store, &person("a", "9", "Y")).unwrap();
+    put(&store, &person("b", "1", "X")).unwrap();
+}
+
+#[test]
+fn log_is_contiguous_and_chain_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..20 {
+        put(&store, &person(&format!("p{i}"), &i.to_string(), "X")).unwrap();
+    }
+    store.commit("viewer", vec![Change::note("person", "p1", Op::View)], Durability::Lazy).unwrap();
+    let entries: Vec<LogEntry> = store.log_since(0).map(Result::unwrap).collect();
+    assert_eq!(entries.len(), 21);
+    assert!(entries.iter().enumerate().all(|(i, e)| e.seq == i as u64 + 1));
+    assert_eq!(entries[20].op, Op::View);
+    assert_eq!(store.log_since(18).count(), 3);
+    let report = store.verify_chain().unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(report.entries, 21);
+}
+
+#[test]
+fn chain_detects_edit_removal_and_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..5 {
+        put(&store, &person(&format!("p{i}"), &i.to_string(), "X")).unwrap();
+    }
+    let log = store.raw_log();
+    // edit entry 2's actor
+    let mut e: LogEntry = decode(&log.get(2u64.to_be_bytes()).unwrap().unwrap()).unwrap();
+    e.actor = "someone else".into();
+    log.insert(2u64.to_be_bytes(), serde_json::to_vec(&e).unwrap()).unwrap();
+    let r = store.verify_chain().unwrap();
+    assert!(r.problems.iter().any(|p| p.contains("entry 2") && p.contains("altered")), "{:?}", r.problems);
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..5 {
+        put(&store, &person(&format!("p{i}"), &i.to_string(), "X")).unwrap();
+    }
+    store.raw_log().remove(3u64.to_be_bytes()).unwrap();
+    assert!(!store.verify_chain().unwrap().ok(), "a removed middle entry is detected");
+    store.raw_log().remove(5u64.to_be_bytes()).unwrap();
+    let r = store.verify_chain().unwrap();
+    assert!(r.problems.iter().any(|p| p.contains("cut")), "{:?}", r.problems);
+}
+
+#[test]
+fn migrations_run_once_in_order_and_newer_data_is_refused() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static RAN: AtomicU32 = AtomicU32::new(0);
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        put(&store, &person("a", "1", "old name")).unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    }
+    let v2: &[Migration] = &[
+        MIGRATIONS[0],
+        Migration {
+            to: 2,
+            name: "rename dusun",
+            run: |s| {
+                RAN.fetch_add(1, Ordering::SeqCst);
+                let mut p: Person = s.get("a")?.expect("record present");
+                p.dusun = "new name".into();
+                s.commit("migration", vec![Change::put(&p)?], Durability::Durable)?;
+                Ok(())
+            },
+        },
+    ];
+    {
+        let store = Store::open_with(dir.path(), v2).unwrap();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.get::<Person>("a").unwrap().unwrap().dusun, "new name");
+        assert_eq!(store.ids_by("person", "dusun", "new name").unwrap(), vec!["a"]);
+    }
+    let again = Store::open_with(dir.path(), v2).unwrap();
+    drop(again);
+    assert_eq!(RAN.load(Ordering::SeqCst), 1, "a migration runs once");
+    let err = Store::open(dir.path()).err().expect("older program refuses newer data");
+    assert!(matches!(err, StoreError::TooNew { found: 2, known: 1 }));
+}
+
+#[test]
+fn second_process_gets_locked_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let _store = Store::open(dir.path()).unwrap();
+    // sled's file lock is per process; within one process a second open of the
+    // same path also fails, which is what the CLI sees while the daemon runs.
+    let second = Store::open(dir.path());
+    assert!(second.is_err());
+}

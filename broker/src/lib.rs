@@ -1,0 +1,1 @@
+//! Balai broker (skeleton)

@@ -1,0 +1,1 @@
+//! Balai UI (stub until its author commits)
