@@ -706,3 +706,27 @@ fn dump_pages() {
     }
     std::fs::write(dir.join("balai.css"), CSS).expect("css");
 }
+
+#[test]
+fn signed_out_landing_offers_sign_in_and_names_the_dpo() {
+    for lang in [Lang::Id, Lang::En] {
+        let shell = Shell {
+            lang,
+            user: None,
+            nav: vec![],
+            flash: None,
+            ..shell(lang)
+        };
+        let html = render_landing(LandingProps {
+            shell,
+            profile: profile(),
+            population_total: 7,
+        });
+        assert!(html.contains("href=\"/signin\""));
+        assert!(html.contains(&html_text(lang, "action.signin")));
+        assert!(!html.contains("action=\"/signout\""));
+        assert!(!html.contains("<nav class=\"main-nav\""));
+        assert!(html.contains("Ibu Rina Petugas"));
+        assert!(html.contains("0812-0000-1111"));
+    }
+}

@@ -201,7 +201,17 @@ pub fn options_view(
     options: &[(String, String)],
     selected: &str,
 ) -> impl IntoView + use<> {
-    let first = view! { <option value="">{t(lang, "form.choose")}</option> };
+    options_with_empty(lang, "form.choose", options, selected)
+}
+
+/// `<option>`s with an empty first option labelled by catalog key `empty_key`.
+pub fn options_with_empty(
+    lang: Lang,
+    empty_key: &str,
+    options: &[(String, String)],
+    selected: &str,
+) -> impl IntoView + use<> {
+    let first = view! { <option value="">{t(lang, empty_key)}</option> };
     let rest = options
         .iter()
         .map(|(code, label)| {

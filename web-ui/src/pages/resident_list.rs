@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::common::{Pagination, Shell, href_with, show_nik};
 use crate::i18n::{Lang, t};
 use crate::layout::{Page, document};
-use crate::widgets::{options_view, pager};
+use crate::widgets::{options_with_empty, pager};
 
 /// One resident row (display text; labels already translated).
 #[derive(Clone, Debug, Default)]
@@ -108,7 +108,7 @@ fn filter_form(lang: Lang, p: &ResidentListProps) -> impl IntoView + use<> {
             </div>
             <div class="field">
                 <label for="dusun">{t(lang, "field.dusun")}</label>
-                <select id="dusun" name="dusun">{options_view(lang, &p.dusun_options, &p.dusun)}</select>
+                <select id="dusun" name="dusun">{options_with_empty(lang, "residents.all_dusun", &p.dusun_options, &p.dusun)}</select>
             </div>
             <button type="submit" class="btn btn-primary">{t(lang, "action.search")}</button>
         </form>
