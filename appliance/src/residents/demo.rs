@@ -197,7 +197,7 @@ const SUNDA_F: &[&str] = &[
     "Euis", "Neng", "Iis", "Imas", "Enok", "Yati", "Cucu", "Nining", "Lilis", "Tati", "Eneng",
     "Nenden", "Yeyen",
 ];
-const SUNDA_2: &[&str] = &[
+const SUNDA_M2: &[&str] = &[
     "Sunarya",
     "Hidayat",
     "Saepudin",
@@ -206,10 +206,14 @@ const SUNDA_2: &[&str] = &[
     "Permana",
     "Suherman",
     "Rohman",
+];
+const SUNDA_F2: &[&str] = &[
     "Rohaeni",
     "Nurhayati",
     "Komalasari",
     "Rosita",
+    "Kurniasih",
+    "Rahayu",
 ];
 const MELAYU_M: &[&str] = &[
     "Zulkifli", "Azhar", "Syahrul", "Hasan", "Rahmat", "Fauzi", "Ismail", "Khairul", "Syamsul",
@@ -312,9 +316,10 @@ const BALI_F: &[&str] = &[
     "Mariani",
     "Suciani",
 ];
-/// Balinese birth-order names: 1st, 2nd, 3rd, 4th child (then the cycle repeats).
+/// Balinese birth-order names: 1st, 2nd, 3rd, 4th child (then the cycle repeats);
+/// a first-born may also be Gede (boy) or Luh (girl).
 const BALI_ORDER: [&[&str]; 4] = [
-    &["Wayan", "Putu", "Gede"],
+    &["Wayan", "Putu"],
     &["Made", "Kadek", "Nengah"],
     &["Nyoman", "Komang"],
     &["Ketut"],
@@ -608,11 +613,12 @@ impl Village {
     /// Many older Javanese have one name; others a second one.
     fn maybe_second(&mut self, g: Group, given: String, male: bool, year: i32) -> String {
         let single = if year < 1970 { 60 } else { 25 };
-        if self.rng.chance(single) {
+        if g == Group::Melayu || self.rng.chance(single) {
             return given;
         }
         let second = match (g, male) {
-            (Group::Sunda, _) => self.rng.pick(SUNDA_2),
+            (Group::Sunda, true) => self.rng.pick(SUNDA_M2),
+            (Group::Sunda, false) => self.rng.pick(SUNDA_F2),
             (_, true) => self.rng.pick(JAWA_M2),
             (_, false) => self.rng.pick(JAWA_F2),
         };
@@ -625,7 +631,12 @@ impl Village {
 
     fn bali_name(&mut self, male: bool, order: usize) -> String {
         let prefix = if male { "I" } else { "Ni" };
-        let order_name = self.rng.pick(BALI_ORDER[(order.max(1) - 1) % 4]);
+        let first_born = (order.max(1) - 1).is_multiple_of(4);
+        let order_name = match (first_born, male, self.rng.chance(25)) {
+            (true, true, true) => "Gede",
+            (true, false, true) => "Luh",
+            _ => self.rng.pick(BALI_ORDER[(order.max(1) - 1) % 4]),
+        };
         let given = self.rng.pick(if male { BALI_M } else { BALI_F });
         format!("{prefix} {order_name} {given}")
     }

@@ -117,3 +117,181 @@ pub fn kk_numbers(families: &[Family]) -> HashMap<&str, &str> {
         .map(|f| (f.id.as_str(), f.kk_number.as_str()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::residents::codes::Table;
+    use crate::residents::demo;
+    use crate::residents::import::{ImportPlan, parse_csv, parse_xlsx};
+    use proptest::prelude::*;
+
+    /// Give the imported plan the original ids (rows are in export order).
+    fn with_original_ids(
+        plan: ImportPlan,
+        residents: &[Resident],
+        families: &[Family],
+    ) -> (Vec<Family>, Vec<Resident>) {
+        let by_kk: HashMap<&str, &str> = families
+            .iter()
+            .map(|f| (f.kk_number.as_str(), f.id.as_str()))
+            .collect();
+        plan.assign_ids(
+            |f| {
+                by_kk
+                    .get(f.kk_number.as_str())
+                    .map(|s| s.to_string())
+                    .unwrap_or_default()
+            },
+            |r| residents[r.row - 2].id.clone(),
+        )
+    }
+
+    fn assert_round_trip(families: &[Family], residents: &[Resident], xlsx: bool) {
+        let plan = if xlsx {
+            parse_xlsx(&to_xlsx(residents, families).expect("xlsx")).expect("re-import")
+        } else {
+            parse_csv(&to_csv(residents, families)).expect("re-import")
+        };
+        let (fams, res) = with_original_ids(plan, residents, families);
+        assert_eq!(res.len(), residents.len());
+        for (a, b) in res.iter().zip(residents) {
+            assert_eq!(a, b);
+        }
+        assert_eq!(fams, families);
+    }
+
+    #[test]
+    fn template_is_the_header_row() {
+        let t = String::from_utf8(template_csv()).expect("utf8");
+        assert!(t.starts_with("alamat,dusun,rw,rt,nama,no_kk,nik,sex,"));
+        assert_eq!(t.trim_end().split(',').count(), 43);
+        assert!(parse_csv(&template_csv()).is_err());
+    }
+
+    #[test]
+    fn demo_village_round_trips_through_csv() {
+        let (families, residents) = demo::generate(11, 120);
+        assert_round_trip(&families, &residents, false);
+    }
+
+    #[test]
+    fn demo_village_round_trips_through_xlsx() {
+        let (families, residents) = demo::generate(12, 60);
+        assert_round_trip(&families, &residents, true);
+    }
+
+    #[test]
+    fn codes_are_numbers_and_dates_dd_mm_yyyy() {
+        let (families, residents) = demo::generate(5, 1);
+        let text = String::from_utf8(to_csv(&residents[..1], &families)).expect("utf8");
+        let row: Vec<&str> = text.lines().nth(1).expect("row").split(',').collect();
+        let r = &residents[0];
+        assert_eq!(row[5], families[0].kk_number);
+        assert_eq!(row[9], r.birth_date.format("%d-%m-%Y").to_string());
+        assert_eq!(row[10], r.religion.to_string());
+    }
+
+    /// `cargo test -p balai --lib --release -- --ignored bench_50k --nocapture`
+    #[test]
+    #[ignore = "benchmark; run explicitly"]
+    fn bench_50k() {
+        let t = std::time::Instant::now();
+        let (families, residents) = demo::generate(1, 15_000);
+        let generated = t.elapsed();
+        let csv = to_csv(&residents, &families);
+        let exported = t.elapsed();
+        let plan = parse_csv(&csv).expect("valid");
+        let imported = t.elapsed();
+        let xlsx = to_xlsx(&residents, &families).expect("xlsx");
+        let xlsx_exported = t.elapsed();
+        let xplan = parse_xlsx(&xlsx).expect("valid");
+        let xlsx_imported = t.elapsed();
+        assert_eq!(plan.residents.len(), residents.len());
+        assert_eq!(xplan.residents.len(), residents.len());
+        println!(
+            "{} residents, csv {} KiB, xlsx {} KiB: generate {generated:?}, csv export {:?}, \
+             csv import {:?}, xlsx export {:?}, xlsx import {:?}",
+            residents.len(),
+            csv.len() / 1024,
+            xlsx.len() / 1024,
+            exported - generated,
+            imported - exported,
+            xlsx_exported - imported,
+            xlsx_imported - xlsx_exported,
+        );
+    }
+
+    fn name() -> impl Strategy<Value = String> {
+        "[A-Za-z][a-z]{0,8}( [A-Za-z.,'-][a-z]{0,8}){0,3}"
+    }
+
+    fn code(table: Table) -> impl Strategy<Value = u8> {
+        proptest::sample::select(table.entries().iter().map(|e| e.code).collect::<Vec<_>>())
+    }
+
+    prop_compose! {
+        fn varied()(
+            name in name(),
+            father in proptest::option::of(name()),
+            blood in proptest::option::of(code(Table::GolonganDarah)),
+            current in proptest::option::of(code(Table::PendidikanSedang)),
+            occupation in code(Table::Pekerjaan),
+            status in code(Table::StatusDasar),
+            citizenship in code(Table::Warganegara),
+            cacat in proptest::option::of(code(Table::Cacat)),
+            asuransi in proptest::option::of(code(Table::IdAsuransi)),
+            paspor in proptest::option::of("[A-Z][0-9]{7}"),
+            married in proptest::option::of(0i64..20_000),
+            address in "[A-Za-z0-9 ./,]{0,40}",
+        ) -> (String, Option<String>, Option<u8>, Option<u8>, u8, u8, u8, BTreeMap<String, String>, String) {
+            let mut extra = BTreeMap::new();
+            if let Some(c) = cacat { extra.insert("cacat_id".to_string(), c.to_string()); }
+            if let Some(c) = asuransi { extra.insert("id_asuransi".to_string(), c.to_string()); }
+            if let Some(p) = paspor { extra.insert("dokumen_pasport".to_string(), p); }
+            if let Some(days) = married {
+                let d = chrono::NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or_default()
+                    + chrono::Duration::days(days);
+                extra.insert("tanggalperkawinan".to_string(), format_date(d));
+            }
+            let address = address.split_whitespace().collect::<Vec<_>>().join(" ");
+            (name, father, blood, current, occupation, status, citizenship, extra, address)
+        }
+    }
+
+    use std::collections::BTreeMap;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn varied_residents_round_trip(
+            seed in any::<u64>(),
+            n in 1usize..6,
+            changes in proptest::collection::vec(varied(), 1..6),
+            xlsx in any::<bool>(),
+        ) {
+            let (families, mut residents) = demo::generate(seed, n);
+            for (r, c) in residents.iter_mut().zip(changes) {
+                let (name, father, blood, current, occupation, status, citizenship, extra, address) = c;
+                r.name = name;
+                r.father_name = father.unwrap_or_default();
+                r.father_nik = None;
+                r.blood_type = blood;
+                r.education_current = current;
+                r.occupation = occupation;
+                r.status = status;
+                r.citizenship = citizenship;
+                r.extra = extra;
+                r.address = address;
+            }
+            // The family address comes from the head's row.
+            let mut families = families;
+            for f in &mut families {
+                if let Some(h) = residents.iter().find(|r| Some(&r.id) == f.head_id.as_ref()) {
+                    f.address = h.address.clone();
+                }
+            }
+            assert_round_trip(&families, &residents, xlsx);
+        }
+    }
+}

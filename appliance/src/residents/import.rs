@@ -664,14 +664,13 @@ fn read_row(
     let mut v = Validator::default();
     let get = |c: &str| h.get(row, c);
     let nik_digits = digits(get("nik"));
-    if nik_digits.chars().all(|c| c == '0') && !get("nik").is_empty() {
-        v.errors.push(FieldError::new(
-            "nik",
-            "residents.import.nik_zero",
-            get("nik"),
-        ));
-    }
-    let nik = v.nik(&nik_digits, "nik");
+    let nik = if !nik_digits.is_empty() && nik_digits.bytes().all(|b| b == b'0') {
+        let e = FieldError::new("nik", "residents.import.nik_zero", get("nik"));
+        v.errors.push(e);
+        None
+    } else {
+        v.nik(&nik_digits, "nik")
+    };
     let kk_digits = digits(get("no_kk"));
     let no_kk = if kk_digits.is_empty() {
         v.errors
