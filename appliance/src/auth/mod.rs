@@ -1,1 +1,7 @@
-//! auth
+//! Sign-in, roles and the one access policy table; sessions, CSRF, API tokens;
+//! and the audit view over the change log.
+
+pub mod model;
+pub mod operations;
+pub mod password;
+pub mod policy;
