@@ -1,1 +1,70 @@
-//! Balai UI (stub until its author commits)
+//! Balai's server-rendered pages: the daemon maps its records to the plain
+//! prop structs here and calls one `render_*` function per page, which
+//! returns a complete HTML document (Leptos SSR, no JavaScript).
+//!
+//! Every visible string comes from the catalog in [`i18n`]; the stylesheet is
+//! [`CSS`], which the daemon serves at `/static/balai.css`.
+//!
+//! # Routes the pages link and post to
+//!
+//! | page | form / link | method, path | fields |
+//! | --- | --- | --- | --- |
+//! | every page | sign out | POST `/signout` | `csrf` |
+//! | every page | language | GET `/lang?to=en&next=<current_path>` | |
+//! | signin | staff | POST `/signin/staff` | `username`, `password`, `next`, `csrf` |
+//! | signin | warga | POST `/signin/warga` | `nik`, `pin`, `next`, `csrf` |
+//! | reauth | confirm | POST `/reauth` | `password`, `next`, `csrf` |
+//! | resident_list | search | GET `/residents` | `q`, `dusun`, `page` |
+//! | resident_form | new / edit | POST `/residents` / POST `/residents/{id}` | every [`FIELDS`] name, `ack_warnings`, `ack_reason`, `csrf` |
+//! | resident_detail | life event | POST `/residents/{id}/events` | `event`, `date`, `note`, `target_family`, `csrf` |
+//! | resident_detail | links | GET `/residents/{id}/edit`, `/residents/{id}/access-report`, `/families/{id}` | |
+//! | import | upload | POST `/residents/import` (multipart) | `file`, `csrf` |
+//! | search_results | search | GET `/search` | `q` |
+//! | audit | filter | GET `/audit` | `person`, `actor`, `from`, `to`, `page` |
+//! | audit | verify | POST `/audit/verify` | `csrf` |
+//! | sessions | revoke | POST `/sessions/{id}/revoke` | `csrf` |
+//! | users | create | POST `/users` | `username`, `full_name`, `role`, `password`, `csrf` |
+//! | users | disable / enable | POST `/users/{id}/disable`, `/users/{id}/enable` | `csrf` |
+//! | users | warga PIN | POST `/users/pin` | `nik`, `csrf` |
+//! | duplicates | resolve | POST `/duplicates/{id}/resolve` | `choice`, `note`, `csrf` |
+//! | settings | save | POST `/settings` | [`VillageProfile`] field names, `csrf` |
+
+pub mod charts;
+pub mod common;
+pub mod i18n;
+pub mod layout;
+pub mod pages;
+pub mod resident;
+pub mod style;
+pub mod widgets;
+
+pub use common::{
+    FieldMessage, Flash, FlashKind, HistoryEntry, NavItem, Pagination, Shell, UserBadge,
+    VillageProfile, mask_nik,
+};
+pub use i18n::{Lang, t, tf};
+pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
+pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, render_dashboard};
+pub use pages::duplicates::{
+    DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates,
+};
+pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkHistoryEntry, render_family_detail};
+pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
+pub use pages::landing::{LandingProps, render_landing};
+pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};
+pub use pages::reauth::{ReauthProps, render_reauth};
+pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};
+pub use pages::resident_form::{ResidentFormProps, render_resident_form};
+pub use pages::resident_list::{ResidentListProps, ResidentRow, render_resident_list};
+pub use pages::search_results::{SearchFamily, SearchProps, SearchResident, render_search_results};
+pub use pages::sessions::{SessionRow, SessionsProps, render_sessions};
+pub use pages::settings::{SettingsProps, render_settings};
+pub use pages::signin::{SigninProps, render_signin};
+pub use pages::statistics::{StatisticsProps, render_statistics};
+pub use pages::subject_access::{SubjectAccessProps, render_subject_access};
+pub use pages::users::{IssuedPin, UserRow, UsersProps, render_users};
+pub use resident::{CodeTables, FIELDS, FieldKind, FieldSpec, Group, ResidentFields};
+pub use style::CSS;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,116 @@
+//! The staff home page: head counts, shortcuts to the daily tasks, and what
+//! happened recently.
+
+use leptos::prelude::*;
+
+use crate::common::{NavItem, Shell};
+use crate::i18n::{Lang, t};
+use crate::layout::{Page, document};
+
+/// Head counts of living residents.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardCounts {
+    /// Residents.
+    pub residents: u64,
+    /// Families (KK).
+    pub families: u64,
+    /// Males.
+    pub males: u64,
+    /// Females.
+    pub females: u64,
+}
+
+/// One line of recent activity (already formatted and translated).
+#[derive(Clone, Debug, Default)]
+pub struct ActivityItem {
+    /// When.
+    pub time: String,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub text: String,
+}
+
+/// Props of the dashboard.
+#[derive(Clone, Debug, Default)]
+pub struct DashboardProps {
+    /// Page shell.
+    pub shell: Shell,
+    /// Head counts.
+    pub counts: DashboardCounts,
+    /// Residents by status (status label, count), e.g. hidup/pindah/mati.
+    pub by_status: Vec<(String, u64)>,
+    /// Task shortcuts for this user's role (`label_key` is a catalog key).
+    pub shortcuts: Vec<NavItem>,
+    /// Recent activity, newest first.
+    pub recent: Vec<ActivityItem>,
+}
+
+/// The dashboard component.
+#[component]
+pub fn DashboardView(props: DashboardProps) -> impl IntoView {
+    let lang = props.shell.lang;
+    let c = props.counts.clone();
+    let cards = vec![
+        ("dash.residents", c.residents),
+        ("dash.families", c.families),
+        ("dash.males", c.males),
+        ("dash.females", c.females),
+    ]
+    .into_iter()
+    .map(|(key, n)| (t(lang, key), n))
+    .chain(props.by_status.clone())
+    .map(|(label, n)| view! { <li class="stat"><span class="stat-n">{n}</span><span class="stat-l">{label}</span></li> })
+    .collect_view();
+    view! {
+        <Page shell=props.shell.clone() title=t(lang, "dash.title")>
+            <section aria-labelledby="counts-h">
+                <h2 id="counts-h">{t(lang, "dash.counts")}</h2>
+                <ul class="stats">{cards}</ul>
+            </section>
+            {shortcuts(lang, props.shortcuts.clone())}
+            {recent(lang, props.recent.clone())}
+        </Page>
+    }
+}
+
+fn shortcuts(lang: Lang, items: Vec<NavItem>) -> Option<impl IntoView + use<>> {
+    if items.is_empty() {
+        return None;
+    }
+    let links = items
+        .into_iter()
+        .map(|i| view! { <li><a class="btn btn-big" href=i.href>{t(lang, &i.label_key)}</a></li> })
+        .collect_view();
+    Some(view! {
+        <section aria-labelledby="tasks-h">
+            <h2 id="tasks-h">{t(lang, "dash.shortcuts")}</h2>
+            <ul class="shortcuts">{links}</ul>
+        </section>
+    })
+}
+
+fn recent(lang: Lang, items: Vec<ActivityItem>) -> impl IntoView + use<> {
+    let body = if items.is_empty() {
+        view! { <p class="muted">{t(lang, "dash.no_activity")}</p> }.into_any()
+    } else {
+        let rows = items
+            .into_iter()
+            .map(|i| view! {
+                <li><time>{i.time}</time> " · " <strong>{i.actor}</strong> " · " {i.text}</li>
+            })
+            .collect_view();
+        view! { <ul class="activity">{rows}</ul> }.into_any()
+    };
+    view! {
+        <section aria-labelledby="recent-h">
+            <h2 id="recent-h">{t(lang, "dash.recent")}</h2>
+            {body}
+        </section>
+    }
+}
+
+/// Renders the dashboard.
+pub fn render_dashboard(props: DashboardProps) -> String {
+    document(|| view! { <DashboardView props=props/> })
+}
