@@ -4,6 +4,7 @@
 //! Ground state lives in `store` (records + hash-chained change log); everything
 //! else (search index, audit view, statistics) is derived from it.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -12,3 +13,4 @@ pub mod reference;
 pub mod residents;
 pub mod search;
 pub mod store;
+pub mod village;
