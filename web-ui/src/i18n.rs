@@ -198,7 +198,11 @@ mod tests {
     fn every_catalog_file_is_listed() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
         for item in std::fs::read_dir(dir).expect("catalog dir") {
-            let name = item.expect("entry").file_name().to_string_lossy().to_string();
+            let name = item
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .to_string();
             if name.ends_with(".txt") {
                 assert!(
                     FILES.iter().any(|(n, _)| *n == name),

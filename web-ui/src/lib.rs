@@ -48,7 +48,9 @@ pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, render
 pub use pages::duplicates::{
     DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates,
 };
-pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkHistoryEntry, render_family_detail};
+pub use pages::family_detail::{
+    FamilyDetailProps, FamilyMember, KkHistoryEntry, render_family_detail,
+};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
 pub use pages::landing::{LandingProps, render_landing};
 pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};

@@ -93,9 +93,19 @@ pub const FIELDS: &[FieldSpec] = &[
     f("agama_id", Identity, Select("agama"), true),
     f("warganegara_id", Identity, Select("warganegara"), false),
     f("suku", Identity, Text, false),
-    f("golongan_darah_id", Identity, Select("golongan_darah"), false),
+    f(
+        "golongan_darah_id",
+        Identity,
+        Select("golongan_darah"),
+        false,
+    ),
     f("pendidikan_kk_id", Identity, Select("pendidikan_kk"), false),
-    f("pendidikan_sedang_id", Identity, Select("pendidikan_sedang"), false),
+    f(
+        "pendidikan_sedang_id",
+        Identity,
+        Select("pendidikan_sedang"),
+        false,
+    ),
     f("pekerjaan_id", Identity, Select("pekerjaan"), false),
     f("status_kawin", Identity, Select("status_kawin"), false),
     f("status_dasar", Identity, Select("status_dasar"), false),
@@ -297,9 +307,23 @@ mod tests {
     #[test]
     fn every_select_has_a_table() {
         let names = [
-            "sex", "agama", "warganegara", "golongan_darah", "pendidikan_kk",
-            "pendidikan_sedang", "pekerjaan", "status_kawin", "status_dasar", "ktp_el",
-            "status_rekam", "dusun", "kk_level", "cacat", "cara_kb", "hamil", "asuransi",
+            "sex",
+            "agama",
+            "warganegara",
+            "golongan_darah",
+            "pendidikan_kk",
+            "pendidikan_sedang",
+            "pekerjaan",
+            "status_kawin",
+            "status_dasar",
+            "ktp_el",
+            "status_rekam",
+            "dusun",
+            "kk_level",
+            "cacat",
+            "cara_kb",
+            "hamil",
+            "asuransi",
         ];
         for spec in FIELDS {
             if let FieldKind::Select(table) = spec.kind {

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::common::{Pagination, href_with};
+use crate::common::{Pagination, escape, href_with};
 use crate::i18n::{Lang, t, tf};
 
 /// The hidden CSRF field every POST form carries.
@@ -126,7 +126,7 @@ impl Field {
 }
 
 /// Renders a [`Field`].
-pub fn field(lang: Lang, f: Field) -> impl IntoView + use<> {
+pub fn field(lang: Lang, f: Field) -> AnyView {
     let class = if f.error.is_some() {
         "field has-error"
     } else if f.warning.is_some() {
@@ -149,7 +149,7 @@ pub fn field(lang: Lang, f: Field) -> impl IntoView + use<> {
     });
     let label = view! { <label for=id.clone()>{f.label.clone()} {required}</label> };
     let control = control(lang, &f);
-    view! { <div class=class>{label} {help} {control} {error} {warning}</div> }
+    view! { <div class=class>{label} {help} {control} {error} {warning}</div> }.into_any()
 }
 
 fn control(lang: Lang, f: &Field) -> AnyView {
@@ -177,9 +177,11 @@ fn control(lang: Lang, f: &Field) -> AnyView {
                 autocomplete=auto aria-describedby=described aria-invalid=invalid aria-required=req/>
         }
         .into_any(),
+        // tachys 0.2 does not escape <textarea> children (ESCAPE_CHILDREN is
+        // false for it, as for <script>), so escape the text here.
         Control::Multiline => view! {
             <textarea id=dom_id.clone() name=name rows="3" aria-describedby=described
-                aria-invalid=invalid aria-required=req>{value}</textarea>
+                aria-invalid=invalid aria-required=req inner_html=escape(&value)></textarea>
         }
         .into_any(),
         Control::Select(options) => {
@@ -194,8 +196,22 @@ fn control(lang: Lang, f: &Field) -> AnyView {
 }
 
 /// `<option>`s with an empty "— pilih —" first, marking `selected`.
-pub fn options_view(lang: Lang, options: &[(String, String)], selected: &str) -> impl IntoView + use<> {
-    let first = view! { <option value="">{t(lang, "form.choose")}</option> };
+pub fn options_view(
+    lang: Lang,
+    options: &[(String, String)],
+    selected: &str,
+) -> impl IntoView + use<> {
+    options_with_empty(lang, "form.choose", options, selected)
+}
+
+/// `<option>`s with an empty first option labelled by catalog key `empty_key`.
+pub fn options_with_empty(
+    lang: Lang,
+    empty_key: &str,
+    options: &[(String, String)],
+    selected: &str,
+) -> impl IntoView + use<> {
+    let first = view! { <option value="">{t(lang, empty_key)}</option> };
     let rest = options
         .iter()
         .map(|(code, label)| {
@@ -239,7 +255,10 @@ pub fn pager(lang: Lang, path: &str, query: &[(&str, &str)], p: &Pagination) -> 
     let status = tf(
         lang,
         "pager.page_of",
-        &[("page", &page.to_string()), ("total", &p.total_pages.to_string())],
+        &[
+            ("page", &page.to_string()),
+            ("total", &p.total_pages.to_string()),
+        ],
     );
     Some(
         view! {
@@ -272,7 +291,8 @@ pub fn page_numbers(page: u32, total: u32) -> Vec<Option<u32>> {
 
 /// A `<dl>` row; skipped when the value is empty.
 pub fn dl_row(label: String, value: String) -> Option<impl IntoView + use<>> {
-    (!value.is_empty()).then(|| view! { <div class="dl-row"><dt>{label}</dt><dd>{value}</dd></div> })
+    (!value.is_empty())
+        .then(|| view! { <div class="dl-row"><dt>{label}</dt><dd>{value}</dd></div> })
 }
 
 #[cfg(test)]
@@ -283,7 +303,17 @@ mod tests {
     fn page_window() {
         assert_eq!(
             page_numbers(5, 10),
-            vec![Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7), None, Some(10)]
+            vec![
+                Some(1),
+                None,
+                Some(3),
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                None,
+                Some(10)
+            ]
         );
         assert_eq!(page_numbers(1, 2), vec![Some(1), Some(2)]);
     }

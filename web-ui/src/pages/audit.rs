@@ -119,26 +119,37 @@ fn table(lang: Lang, rows: &[AuditRow]) -> AnyView {
         return view! { <p class="empty">{t(lang, "audit.none")}</p> }.into_any();
     }
     let labels: Vec<String> = [
-        "audit.seq", "history.time", "history.actor", "audit.action", "audit.entity", "history.detail",
+        "audit.seq",
+        "history.time",
+        "history.actor",
+        "audit.action",
+        "audit.entity",
+        "history.detail",
     ]
     .iter()
     .map(|k| t(lang, k))
     .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let th = labels
+        .iter()
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let body = rows
         .iter()
-        .map(|r| view! {
-            <tr>
-                <td data-label=labels[0].clone()>{r.seq}</td>
-                <td data-label=labels[1].clone()>{r.time.clone()}</td>
-                <td data-label=labels[2].clone()>{r.actor.clone()}</td>
-                <td data-label=labels[3].clone()>{r.action.clone()}</td>
-                <td data-label=labels[4].clone()>{r.entity.clone()}</td>
-                <td data-label=labels[5].clone()>{r.detail.clone()}</td>
-            </tr>
+        .map(|r| {
+            view! {
+                <tr>
+                    <td data-label=labels[0].clone()>{r.seq}</td>
+                    <td data-label=labels[1].clone()>{r.time.clone()}</td>
+                    <td data-label=labels[2].clone()>{r.actor.clone()}</td>
+                    <td data-label=labels[3].clone()>{r.action.clone()}</td>
+                    <td data-label=labels[4].clone()>{r.entity.clone()}</td>
+                    <td data-label=labels[5].clone()>{r.detail.clone()}</td>
+                </tr>
+            }
         })
         .collect_view();
-    view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table> }.into_any()
+    view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table> }
+        .into_any()
 }
 
 /// Renders the audit page.

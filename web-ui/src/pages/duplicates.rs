@@ -89,7 +89,12 @@ pub fn DuplicatesView(props: DuplicatesProps) -> impl IntoView {
     }
 }
 
-fn case(lang: Lang, c: &DuplicateCase, choices: &[(String, String)], csrf: &str) -> impl IntoView + use<> {
+fn case(
+    lang: Lang,
+    c: &DuplicateCase,
+    choices: &[(String, String)],
+    csrf: &str,
+) -> impl IntoView + use<> {
     let form = (!c.resolved).then(|| {
         let choice = Field::new("choice", t(lang, "dup.choice"), "")
             .id(format!("choice-{}", c.id))
@@ -123,7 +128,10 @@ fn case(lang: Lang, c: &DuplicateCase, choices: &[(String, String)], csrf: &str)
 
 fn claim(lang: Lang, key: &str, c: &DuplicateClaim) -> impl IntoView + use<> {
     let name = match c.resident_id.clone() {
-        Some(id) => view! { <a href=format!("/residents/{}", url_encode(&id))>{c.name.clone()}</a> }.into_any(),
+        Some(id) => {
+            view! { <a href=format!("/residents/{}", url_encode(&id))>{c.name.clone()}</a> }
+                .into_any()
+        }
         None => view! { {c.name.clone()} }.into_any(),
     };
     view! {

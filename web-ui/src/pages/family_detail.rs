@@ -93,11 +93,20 @@ pub fn FamilyDetailView(props: FamilyDetailProps) -> impl IntoView {
 }
 
 fn members(lang: Lang, p: &FamilyDetailProps) -> impl IntoView + use<> {
-    let labels: Vec<String> = ["field.nik", "field.nama", "field.kk_level", "field.sex", "residents.age"]
+    let labels: Vec<String> = [
+        "field.nik",
+        "field.nama",
+        "field.kk_level",
+        "field.sex",
+        "residents.age",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    let th = labels
         .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = p
         .members
         .iter()
@@ -124,15 +133,20 @@ fn history(lang: Lang, entries: &[KkHistoryEntry]) -> impl IntoView + use<> {
         .iter()
         .map(|k| t(lang, k))
         .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let th = labels
+        .iter()
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = entries
         .iter()
-        .map(|e| view! {
-            <tr>
-                <td data-label=labels[0].clone() class="mono">{e.number.clone()}</td>
-                <td data-label=labels[1].clone()>{e.from_date.clone()}</td>
-                <td data-label=labels[2].clone()>{e.reason.clone()}</td>
-            </tr>
+        .map(|e| {
+            view! {
+                <tr>
+                    <td data-label=labels[0].clone() class="mono">{e.number.clone()}</td>
+                    <td data-label=labels[1].clone()>{e.from_date.clone()}</td>
+                    <td data-label=labels[2].clone()>{e.reason.clone()}</td>
+                </tr>
+            }
         })
         .collect_view();
     view! {

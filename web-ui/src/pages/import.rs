@@ -46,13 +46,49 @@ pub struct ImportProps {
 
 /// The 43 OpenSID import columns, in template order.
 pub const OPENSID_COLUMNS: &[&str] = &[
-    "alamat", "dusun", "rw", "rt", "nama", "no_kk", "nik", "sex", "tempatlahir", "tanggallahir",
-    "agama_id", "pendidikan_kk_id", "pendidikan_sedang_id", "pekerjaan_id", "status_kawin",
-    "kk_level", "warganegara_id", "ayah_nik", "nama_ayah", "ibu_nik", "nama_ibu",
-    "golongan_darah_id", "akta_lahir", "dokumen_pasport", "tanggal_akhir_paspor", "dokumen_kitas",
-    "akta_perkawinan", "tanggalperkawinan", "akta_perceraian", "tanggalperceraian", "cacat_id",
-    "cara_kb_id", "hamil", "ktp_el", "status_rekam", "alamat_sekarang", "status_dasar", "suku",
-    "tag_id_card", "id_asuransi", "no_asuransi", "lat", "lng",
+    "alamat",
+    "dusun",
+    "rw",
+    "rt",
+    "nama",
+    "no_kk",
+    "nik",
+    "sex",
+    "tempatlahir",
+    "tanggallahir",
+    "agama_id",
+    "pendidikan_kk_id",
+    "pendidikan_sedang_id",
+    "pekerjaan_id",
+    "status_kawin",
+    "kk_level",
+    "warganegara_id",
+    "ayah_nik",
+    "nama_ayah",
+    "ibu_nik",
+    "nama_ibu",
+    "golongan_darah_id",
+    "akta_lahir",
+    "dokumen_pasport",
+    "tanggal_akhir_paspor",
+    "dokumen_kitas",
+    "akta_perkawinan",
+    "tanggalperkawinan",
+    "akta_perceraian",
+    "tanggalperceraian",
+    "cacat_id",
+    "cara_kb_id",
+    "hamil",
+    "ktp_el",
+    "status_rekam",
+    "alamat_sekarang",
+    "status_dasar",
+    "suku",
+    "tag_id_card",
+    "id_asuransi",
+    "no_asuransi",
+    "lat",
+    "lng",
 ];
 
 /// The import page component.
@@ -103,15 +139,20 @@ fn errors(lang: Lang, list: &[ImportError]) -> Option<impl IntoView + use<>> {
         .iter()
         .map(|k| t(lang, k))
         .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let th = labels
+        .iter()
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = list
         .iter()
-        .map(|e| view! {
-            <tr>
-                <td data-label=labels[0].clone()>{e.row}</td>
-                <td data-label=labels[1].clone() class="mono">{e.column.clone()}</td>
-                <td data-label=labels[2].clone()>{e.reason.clone()}</td>
-            </tr>
+        .map(|e| {
+            view! {
+                <tr>
+                    <td data-label=labels[0].clone()>{e.row}</td>
+                    <td data-label=labels[1].clone() class="mono">{e.column.clone()}</td>
+                    <td data-label=labels[2].clone()>{e.reason.clone()}</td>
+                </tr>
+            }
         })
         .collect_view();
     let head = tf(lang, "import.errors", &[("count", &list.len().to_string())]);

@@ -29,12 +29,16 @@ pub fn LandingView(props: LandingProps) -> impl IntoView {
     } else {
         format!("{} {}", t(lang, "landing.village"), p.name)
     };
-    let region = [p.kecamatan.as_str(), p.kabupaten.as_str(), p.provinsi.as_str()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ");
+    let region = [
+        p.kecamatan.as_str(),
+        p.kabupaten.as_str(),
+        p.provinsi.as_str(),
+    ]
+    .iter()
+    .filter(|s| !s.is_empty())
+    .copied()
+    .collect::<Vec<_>>()
+    .join(", ");
     let signed_in = props.shell.user.is_some();
     view! {
         <Page shell=props.shell title=title>

@@ -135,20 +135,30 @@ pub fn history_table(lang: Lang, entries: Vec<HistoryEntry>) -> AnyView {
     if entries.is_empty() {
         return view! { <p class="empty">{t(lang, "history.none")}</p> }.into_any();
     }
-    let labels: Vec<String> = ["history.time", "history.actor", "history.event", "history.detail"]
+    let labels: Vec<String> = [
+        "history.time",
+        "history.actor",
+        "history.event",
+        "history.detail",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    let th = labels
         .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = entries
         .into_iter()
-        .map(|e| view! {
-            <tr>
-                <td data-label=labels[0].clone()>{e.time}</td>
-                <td data-label=labels[1].clone()>{e.actor}</td>
-                <td data-label=labels[2].clone()>{e.label}</td>
-                <td data-label=labels[3].clone()>{e.detail}</td>
-            </tr>
+        .map(|e| {
+            view! {
+                <tr>
+                    <td data-label=labels[0].clone()>{e.time}</td>
+                    <td data-label=labels[1].clone()>{e.actor}</td>
+                    <td data-label=labels[2].clone()>{e.label}</td>
+                    <td data-label=labels[3].clone()>{e.detail}</td>
+                </tr>
+            }
         })
         .collect_view();
     view! {
@@ -183,9 +193,13 @@ fn event_form(lang: Lang, p: &ResidentDetailProps) -> impl IntoView + use<> {
         .control(Control::Input("date"))
         .required(true)
         .error(message_for(&f.errors, "date"));
-    let target = Field::new("target_family", t(lang, "event.target_family"), &f.target_family)
-        .help(t(lang, "event.target_family_help"))
-        .error(message_for(&f.errors, "target_family"));
+    let target = Field::new(
+        "target_family",
+        t(lang, "event.target_family"),
+        &f.target_family,
+    )
+    .help(t(lang, "event.target_family_help"))
+    .error(message_for(&f.errors, "target_family"));
     let note = Field::new("note", t(lang, "event.note"), &f.note)
         .control(Control::Multiline)
         .error(message_for(&f.errors, "note"));

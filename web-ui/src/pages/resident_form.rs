@@ -36,11 +36,17 @@ pub struct ResidentFormProps {
 pub fn ResidentFormView(props: ResidentFormProps) -> impl IntoView {
     let lang = props.shell.lang;
     let (title, action) = match &props.id {
-        Some(id) => (t(lang, "resident.edit_title"), format!("/residents/{}", url_encode(id))),
+        Some(id) => (
+            t(lang, "resident.edit_title"),
+            format!("/residents/{}", url_encode(id)),
+        ),
         None => (t(lang, "resident.new_title"), "/residents".to_string()),
     };
     let summary = error_summary(lang, &props.errors);
-    let groups = Group::ALL.iter().map(|g| group(lang, *g, &props)).collect_view();
+    let groups = Group::ALL
+        .iter()
+        .map(|g| group(lang, *g, &props))
+        .collect_view();
     let cancel = match &props.id {
         Some(id) => format!("/residents/{}", url_encode(id)),
         None => "/residents".to_string(),
@@ -71,7 +77,8 @@ fn error_summary(lang: Lang, errors: &[FieldMessage]) -> Option<impl IntoView + 
             let known = FIELDS.iter().any(|s| s.name == name);
             if known {
                 let label = t(lang, &format!("field.{name}"));
-                view! { <li><a href=format!("#{name}")>{label} ": " {msg.clone()}</a></li> }.into_any()
+                view! { <li><a href=format!("#{name}")>{label} ": " {msg.clone()}</a></li> }
+                    .into_any()
             } else {
                 view! { <li>{msg.clone()}</li> }.into_any()
             }
@@ -114,13 +121,25 @@ fn spec_field(lang: Lang, s: &FieldSpec, p: &ResidentFormProps) -> Field {
             }
         }
     };
-    let mut f = Field::new(s.name, t(lang, &format!("field.{}", s.name)), p.values.get(s.name))
-        .control(control)
-        .help(t(lang, &format!("help.{}", s.name)))
-        .required(s.required)
-        .error(message_for(&p.errors, s.name));
+    let mut f = Field::new(
+        s.name,
+        t(lang, &format!("field.{}", s.name)),
+        p.values.get(s.name),
+    )
+    .control(control)
+    .help(optional_text(lang, &format!("help.{}", s.name)))
+    .required(s.required)
+    .error(message_for(&p.errors, s.name));
     f.warning = message_for(&p.warnings, s.name);
     f
+}
+
+fn optional_text(lang: Lang, key: &str) -> String {
+    if crate::i18n::has(key) {
+        t(lang, key)
+    } else {
+        String::new()
+    }
 }
 
 fn warnings_box(lang: Lang, p: &ResidentFormProps) -> Option<impl IntoView + use<>> {

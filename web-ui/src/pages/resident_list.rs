@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::common::{Pagination, Shell, href_with, show_nik};
 use crate::i18n::{Lang, t};
 use crate::layout::{Page, document};
-use crate::widgets::{options_view, pager};
+use crate::widgets::{options_with_empty, pager};
 
 /// One resident row (display text; labels already translated).
 #[derive(Clone, Debug, Default)]
@@ -67,7 +67,11 @@ pub fn ResidentListView(props: ResidentListProps) -> impl IntoView {
     let lang = props.shell.lang;
     let query = [("q", props.q.as_str()), ("dusun", props.dusun.as_str())];
     let pager = pager(lang, "/residents", &query, &props.page);
-    let total = crate::i18n::tf(lang, "residents.total", &[("count", &props.page.total_items.to_string())]);
+    let total = crate::i18n::tf(
+        lang,
+        "residents.total",
+        &[("count", &props.page.total_items.to_string())],
+    );
     view! {
         <Page shell=props.shell.clone() title=t(lang, "residents.title")>
             {actions(lang, &props)}
@@ -104,7 +108,7 @@ fn filter_form(lang: Lang, p: &ResidentListProps) -> impl IntoView + use<> {
             </div>
             <div class="field">
                 <label for="dusun">{t(lang, "field.dusun")}</label>
-                <select id="dusun" name="dusun">{options_view(lang, &p.dusun_options, &p.dusun)}</select>
+                <select id="dusun" name="dusun">{options_with_empty(lang, "residents.all_dusun", &p.dusun_options, &p.dusun)}</select>
             </div>
             <button type="submit" class="btn btn-primary">{t(lang, "action.search")}</button>
         </form>
@@ -116,11 +120,19 @@ fn table(lang: Lang, p: &ResidentListProps) -> AnyView {
         return view! { <p class="empty">{t(lang, "residents.none")}</p> }.into_any();
     }
     let heads = [
-        "field.nik", "field.nama", "field.sex", "residents.age", "residents.place",
-        "residents.family", "field.status_dasar",
+        "field.nik",
+        "field.nama",
+        "field.sex",
+        "residents.age",
+        "residents.place",
+        "residents.family",
+        "field.status_dasar",
     ];
     let labels: Vec<String> = heads.iter().map(|k| t(lang, k)).collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let th = labels
+        .iter()
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = p
         .rows
         .iter()
@@ -141,7 +153,10 @@ fn row(labels: &[String], r: &ResidentRow, full: bool) -> impl IntoView + use<> 
     let family = r.family_id.clone().map(|id| {
         view! { <a href=format!("/families/{}", crate::common::url_encode(&id))>{r.no_kk.clone()}</a> }
     });
-    let href = href_with(&format!("/residents/{}", crate::common::url_encode(&r.id)), &[]);
+    let href = href_with(
+        &format!("/residents/{}", crate::common::url_encode(&r.id)),
+        &[],
+    );
     view! {
         <tr>
             <td data-label=labels[0].clone() class="mono">{show_nik(&r.nik, full)}</td>

@@ -51,7 +51,11 @@ pub fn SearchResultsView(props: SearchProps) -> impl IntoView {
     let lang = props.shell.lang;
     let count = props.residents.len() + props.families.len();
     let summary = (!props.q.is_empty()).then(|| {
-        tf(lang, "search.summary", &[("count", &count.to_string()), ("q", &props.q)])
+        tf(
+            lang,
+            "search.summary",
+            &[("count", &count.to_string()), ("q", &props.q)],
+        )
     });
     view! {
         <Page shell=props.shell.clone() title=t(lang, "search.title")>
@@ -73,12 +77,14 @@ fn residents(lang: Lang, p: &SearchProps) -> impl IntoView + use<> {
     let items = p
         .residents
         .iter()
-        .map(|r| view! {
-            <li>
-                <a href=format!("/residents/{}", url_encode(&r.id))>{r.name.clone()}</a>
-                " · " <span class="mono">{show_nik(&r.nik, p.show_full_nik)}</span>
-                " · " {r.dusun.clone()}
-            </li>
+        .map(|r| {
+            view! {
+                <li>
+                    <a href=format!("/residents/{}", url_encode(&r.id))>{r.name.clone()}</a>
+                    " · " <span class="mono">{show_nik(&r.nik, p.show_full_nik)}</span>
+                    " · " {r.dusun.clone()}
+                </li>
+            }
         })
         .collect_view();
     let body = if p.residents.is_empty() {

@@ -35,11 +35,19 @@ pub struct SessionsProps {
 #[component]
 pub fn SessionsView(props: SessionsProps) -> impl IntoView {
     let lang = props.shell.lang;
-    let labels: Vec<String> = ["sessions.created", "sessions.last_seen", "sessions.agent", "sessions.action"]
+    let labels: Vec<String> = [
+        "sessions.created",
+        "sessions.last_seen",
+        "sessions.agent",
+        "sessions.action",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    let th = labels
         .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
     let rows = props
         .sessions
         .iter()

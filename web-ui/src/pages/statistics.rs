@@ -64,13 +64,15 @@ fn pyramid_section(lang: Lang, rows: &[(String, u64, u64)]) -> impl IntoView + u
     let svg = pyramid(&title, &male, &female, rows);
     let body = rows
         .iter()
-        .map(|(label, m, f)| view! {
-            <tr>
-                <th scope="row">{label.clone()}</th>
-                <td data-label=male.clone()>{*m}</td>
-                <td data-label=female.clone()>{*f}</td>
-                <td data-label=t(lang, "stats.total")>{m + f}</td>
-            </tr>
+        .map(|(label, m, f)| {
+            view! {
+                <tr>
+                    <th scope="row">{label.clone()}</th>
+                    <td data-label=male.clone()>{*m}</td>
+                    <td data-label=female.clone()>{*f}</td>
+                    <td data-label=t(lang, "stats.total")>{m + f}</td>
+                </tr>
+            }
         })
         .collect_view();
     view! {

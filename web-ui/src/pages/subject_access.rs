@@ -35,7 +35,10 @@ pub fn SubjectAccessView(props: SubjectAccessProps) -> impl IntoView {
     let intro = tf(
         lang,
         "sar.intro",
-        &[("name", &props.resident.nama), ("village", &props.profile.name)],
+        &[
+            ("name", &props.resident.nama),
+            ("village", &props.profile.name),
+        ],
     );
     let p = props.profile.clone();
     view! {

@@ -86,12 +86,25 @@ fn issued(lang: Lang, p: IssuedPin) -> impl IntoView {
 }
 
 fn list(lang: Lang, p: &UsersProps) -> impl IntoView + use<> {
-    let labels: Vec<String> = ["users.username", "users.full_name", "users.role", "users.status", "users.action"]
+    let labels: Vec<String> = [
+        "users.username",
+        "users.full_name",
+        "users.role",
+        "users.status",
+        "users.action",
+    ]
+    .iter()
+    .map(|k| t(lang, k))
+    .collect();
+    let th = labels
         .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
-    let rows = p.users.iter().map(|u| row(lang, &labels, u, &p.shell.csrf)).collect_view();
+        .map(|l| view! { <th scope="col">{l.clone()}</th> })
+        .collect_view();
+    let rows = p
+        .users
+        .iter()
+        .map(|u| row(lang, &labels, u, &p.shell.csrf))
+        .collect_view();
     view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table> }
 }
 
