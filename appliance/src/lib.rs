@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod reference;
+pub mod run;
 pub mod residents;
 pub mod search;
 pub mod store;

@@ -8,7 +8,7 @@ use super::model::Identity;
 use super::operations;
 use super::policy::{self, Access};
 use crate::app::App;
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::BoxBody;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
