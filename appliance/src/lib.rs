@@ -4,11 +4,14 @@
 //! Ground state lives in `store` (records + hash-chained change log); everything
 //! else (search index, audit view, statistics) is derived from it.
 
+pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
 pub mod reference;
+pub mod run;
 pub mod residents;
 pub mod search;
 pub mod store;
+pub mod village;

@@ -1,1 +1,321 @@
-//! cli
+//! The `balai` command line. `serve` runs the daemon; every other command is a
+//! [`Request`] executed by [`execute`] against an open [`App`]: inside the
+//! daemon over its Unix socket when one is running (sled admits one process),
+//! or by opening the data dir directly when none is.
+
+pub mod socket;
+
+use crate::app::App;
+use crate::auth::model::Role;
+use crate::auth::operations as auth_ops;
+use crate::config::Config;
+use crate::residents::{export, import, operations as ops};
+use base64::Engine;
+use clap::{Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "balai", version, about = "Balai: a village office in a box")]
+pub struct Cli {
+    /// Config file (every key has a default; a missing default file is fine).
+    #[arg(long, global = true, default_value = crate::config::DEFAULT_PATH)]
+    pub config: PathBuf,
+    /// Data directory (overrides the config's data_dir).
+    #[arg(long, global = true, env = "BALAI_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Machine-readable output.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the daemon: HTTPS, the plain-HTTP redirect, the CLI socket.
+    Serve {
+        /// Start with a generated demo village and demo sign-ins (a fresh data
+        /// dir `balai-demo` in the current directory unless --data-dir is given).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCmd),
+    /// Staff accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API tokens for kiosks and integrations.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// The population register.
+    #[command(subcommand)]
+    Residents(ResidentsCmd),
+    /// The change log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCmd {
+    /// Print the effective configuration (file + environment).
+    Show,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// Add a staff account; the password is read from standard input.
+    Add {
+        username: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long, default_value = "")]
+        full_name: String,
+    },
+    List,
+    /// Set a new password, read from standard input; ends the user's sessions.
+    Passwd { username: String },
+    /// Disable an account and end its sessions.
+    Disable { username: String },
+    Enable { username: String },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum RoleArg {
+    Admin,
+    Operator,
+    KepalaDesa,
+    Kader,
+    Nakes,
+    Bendahara,
+    Apotek,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Operator => Role::Operator,
+            RoleArg::KepalaDesa => Role::KepalaDesa,
+            RoleArg::Kader => Role::Kader,
+            RoleArg::Nakes => Role::Nakes,
+            RoleArg::Bendahara => Role::Bendahara,
+            RoleArg::Apotek => Role::Apotek,
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Issue a bearer token acting as USER; printed once.
+    Issue {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ResidentsCmd {
+    /// Import residents from an OpenSID-layout CSV or XLSX (all rows or none).
+    Import { file: PathBuf },
+    /// Export residents in the OpenSID import layout.
+    Export {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: Format,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Serialize, Deserialize)]
+pub enum Format {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCmd {
+    /// Recompute the change log's hash chain; exits 1 if it was tampered with.
+    Verify,
+}
+
+/// A command as it travels to the daemon: files travel as their contents, so
+/// the daemon never reads or writes paths chosen by the caller.
+#[derive(Serialize, Deserialize, Debug)]
+pub enum Request {
+    UserAdd { username: String, role: Role, full_name: String, password: String },
+    UserList,
+    UserPasswd { username: String, password: String },
+    UserDisable { username: String, disabled: bool },
+    TokenIssue { user: String, label: String },
+    ResidentsImport { bytes_b64: String },
+    ResidentsExport { format: Format },
+    AuditVerify,
+}
+
+#[derive(Serialize, Deserialize, Debug, Default)]
+pub struct Reply {
+    pub ok: bool,
+    /// For people.
+    pub text: String,
+    /// For --json.
+    pub json: serde_json::Value,
+    /// File contents to write (export).
+    pub file_b64: Option<String>,
+}
+
+impl Reply {
+    fn ok(text: impl Into<String>, json: serde_json::Value) -> Reply {
+        Reply { ok: true, text: text.into(), json, file_b64: None }
+    }
+    fn fail(text: impl Into<String>) -> Reply {
+        let text = text.into();
+        Reply { ok: false, json: serde_json::json!({ "error": text }), text, file_b64: None }
+    }
+}
+
+/// The actor recorded in the change log for CLI work: the Unix user.
+pub fn cli_actor() -> String {
+    format!("cli:{}", std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")).unwrap_or_else(|_| "root".into()))
+}
+
+pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
+    match request {
+        Request::UserAdd { username, role, full_name, password } => {
+            let name = if full_name.is_empty() { username.clone() } else { full_name };
+            match auth_ops::add_user(&app.store, actor, &username, &name, role, &password) {
+                Ok(u) => Reply::ok(format!("user {} added ({})", u.username, role.code()), serde_json::json!({ "username": u.username })),
+                Err(e) => Reply::fail(user_error(e)),
+            }
+        }
+        Request::UserList => match auth_ops::list_users(&app.store) {
+            Ok(users) => {
+                let text = users
+                    .iter()
+                    .filter(|u| u.role != Role::Warga)
+                    .map(|u| format!("{:<20} {:<12} {}{}", u.username, u.role.code(), u.full_name, if u.disabled { " (disabled)" } else { "" }))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let json = users
+                    .iter()
+                    .map(|u| serde_json::json!({ "username": u.username, "role": u.role, "full_name": u.full_name, "disabled": u.disabled }))
+                    .collect();
+                Reply::ok(text, serde_json::Value::Array(json))
+            }
+            Err(e) => Reply::fail(e.to_string()),
+        },
+        Request::UserPasswd { username, password } => match auth_ops::set_password(&app.store, actor, &username, &password) {
+            Ok(()) => Reply::ok(format!("password of {username} changed"), serde_json::json!({ "username": username })),
+            Err(e) => Reply::fail(user_error(e)),
+        },
+        Request::UserDisable { username, disabled } => match auth_ops::set_disabled(&app.store, actor, &username, disabled) {
+            Ok(()) => Reply::ok(
+                format!("{username} {}", if disabled { "disabled" } else { "enabled" }),
+                serde_json::json!({ "username": username, "disabled": disabled }),
+            ),
+            Err(e) => Reply::fail(user_error(e)),
+        },
+        Request::TokenIssue { user, label } => match auth_ops::issue_api_token(&app.store, actor, &user, &label) {
+            Ok(token) => Reply::ok(token.clone(), serde_json::json!({ "token": token, "user": user })),
+            Err(e) => Reply::fail(user_error(e)),
+        },
+        Request::ResidentsImport { bytes_b64 } => import_bytes(app, actor, &bytes_b64),
+        Request::ResidentsExport { format } => export_bytes(app, actor, format),
+        Request::AuditVerify => match app.store.verify_chain() {
+            Ok(r) if r.ok() => Reply::ok(
+                format!("change log intact: {} entries, head {}", r.entries, r.head),
+                serde_json::to_value(&r).unwrap_or_default(),
+            ),
+            Ok(r) => Reply {
+                ok: false,
+                text: format!("change log BROKEN:\n{}", r.problems.join("\n")),
+                json: serde_json::to_value(&r).unwrap_or_default(),
+                file_b64: None,
+            },
+            Err(e) => Reply::fail(e.to_string()),
+        },
+    }
+}
+
+fn user_error(e: auth_ops::AuthError) -> String {
+    match e {
+        auth_ops::AuthError::Weak(w) => balai_ui::t(balai_ui::Lang::En, w.key()),
+        other => other.to_string(),
+    }
+}
+
+fn import_bytes(app: &App, actor: &str, b64: &str) -> Reply {
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
+        return Reply::fail("file could not be transferred");
+    };
+    let limits = import::ImportLimits { max_bytes: app.config.limits.upload_bytes.max(50 * 1024 * 1024), ..Default::default() };
+    let plan = if bytes.starts_with(b"PK\x03\x04") {
+        import::parse_xlsx_with(&bytes, &limits)
+    } else {
+        import::parse_csv_with(&bytes, &limits)
+    };
+    match plan.and_then(|plan| ops::import(&app.store, actor, plan)) {
+        Ok(summary) => {
+            app.index_now();
+            Reply::ok(
+                format!(
+                    "imported: {} residents created, {} updated; {} families created, {} updated; {} warnings",
+                    summary.residents_created,
+                    summary.residents_updated,
+                    summary.families_created,
+                    summary.families_updated,
+                    summary.warnings
+                ),
+                serde_json::to_value(&summary).unwrap_or_default(),
+            )
+        }
+        Err(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| {
+                    let reason = crate::residents::views::message(balai_ui::Lang::En, e.key, &e.detail);
+                    format!("row {}, column {}: {reason}", e.row, if e.column.is_empty() { "-" } else { &e.column })
+                })
+                .collect();
+            Reply {
+                ok: false,
+                text: format!("nothing imported; {} problem(s):\n{}", errors.len(), lines.join("\n")),
+                json: serde_json::to_value(&errors).unwrap_or_default(),
+                file_b64: None,
+            }
+        }
+    }
+}
+
+fn export_bytes(app: &App, actor: &str, format: Format) -> Reply {
+    let (residents, families) = ops::export_rows(&app.store);
+    let note = crate::store::Change::note("resident", "*", crate::store::Op::Export)
+        .with_detail(format!("CLI export of {} residents", residents.len()));
+    if let Err(e) = app.store.commit(actor, vec![note], crate::store::Durability::Durable) {
+        return Reply::fail(e.to_string());
+    }
+    let bytes = match format {
+        Format::Csv => Ok(export::to_csv(&residents, &families)),
+        Format::Xlsx => export::to_xlsx(&residents, &families).map_err(|e| e.to_string()),
+    };
+    match bytes {
+        Ok(b) => Reply {
+            ok: true,
+            text: format!("{} residents exported", residents.len()),
+            json: serde_json::json!({ "residents": residents.len() }),
+            file_b64: Some(base64::engine::general_purpose::STANDARD.encode(b)),
+        },
+        Err(e) => Reply::fail(e),
+    }
+}
+
+pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(Some(&cli.config), std::env::vars())?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
+    Ok(config)
+}

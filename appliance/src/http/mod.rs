@@ -1,1 +1,9 @@
-//! http
+//! The HTTPS server (actix-web on rustls), the plain-HTTP side that redirects and
+//! serves the CA certificate, the route registry, and page helpers shared by
+//! every domain's routes.
+
+pub mod openapi;
+pub mod pages;
+pub mod routes;
+pub mod server;
+pub mod tls;

@@ -6,6 +6,7 @@ use super::{Store, StoreError};
 /// The version this program writes.
 pub const SCHEMA_VERSION: u32 = 1;
 
+#[derive(Clone, Copy)]
 pub struct Migration {
     /// The version the data is at after this step.
     pub to: u32,

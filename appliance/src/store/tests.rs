@@ -154,3 +154,19 @@ fn second_process_gets_locked_error() {
     let second = Store::open(dir.path());
     assert!(second.is_err());
 }
+
+#[test]
+fn index_pages_walk_in_key_order_and_count_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..25 {
+        put(&store, &person(&format!("p{i:02}"), &i.to_string(), if i % 2 == 0 { "A" } else { "B" })).unwrap();
+    }
+    let (ids, total) = store.index_page("person", "dusun", "A", 0, 5).unwrap();
+    assert_eq!(total, 13);
+    assert_eq!(ids, vec!["p00", "p02", "p04", "p06", "p08"]);
+    let (ids, _) = store.index_page("person", "dusun", "", 24, 5).unwrap();
+    assert_eq!(ids, vec!["p23"]);
+    put(&store, &person("p99", "99", "A")).unwrap();
+    assert_eq!(store.index_page("person", "dusun", "A", 0, 1).unwrap().1, 14, "count follows writes");
+}

@@ -1,0 +1,136 @@
+//! The one access policy: every route Balai serves has exactly one row here, and
+//! the server refuses to start if a route has none (see `http::routes`). The
+//! matrix test walks this table and checks every role it does not list is
+//! refused.
+
+use super::model::Role::{self, *};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    /// Any signed-in account, residents included.
+    SignedIn,
+    Roles(&'static [Role]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+    /// Needs a fresh password confirmation (user admin, export, restore).
+    pub reauth: bool,
+}
+
+/// Office staff who work with the whole register.
+const REGISTER_READ: &[Role] = &[Admin, Operator, KepalaDesa];
+const REGISTER_WRITE: &[Role] = &[Admin, Operator];
+const STAFF: &[Role] = &[Admin, Operator, KepalaDesa, Kader, Nakes, Bendahara];
+const ADMIN: &[Role] = &[Admin];
+
+const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
+    Rule { method, path, access, reauth: false }
+}
+
+const fn sensitive(method: &'static str, path: &'static str, access: Access) -> Rule {
+    Rule { method, path, access, reauth: true }
+}
+
+use Access::{Public, Roles, SignedIn};
+
+pub const POLICY: &[Rule] = &[
+    // public
+    rule("GET", "/", Public),
+    rule("GET", "/healthz", Public),
+    rule("GET", "/ca.crt", Public),
+    rule("GET", "/static/balai.css", Public),
+    rule("GET", "/lang", Public),
+    rule("GET", "/signin", Public),
+    rule("POST", "/signin/staff", Public),
+    rule("POST", "/signin/warga", Public),
+    rule("GET", "/api/v1/openapi.json", Public),
+    // every account
+    rule("POST", "/signout", SignedIn),
+    rule("GET", "/reauth", SignedIn),
+    rule("POST", "/reauth", SignedIn),
+    rule("GET", "/sessions", SignedIn),
+    rule("POST", "/sessions/{id}/revoke", SignedIn),
+    // a resident's own record
+    rule("GET", "/me", Roles(&[Warga])),
+    // office
+    rule("GET", "/dashboard", Roles(STAFF)),
+    rule("GET", "/statistics", Roles(STAFF)),
+    rule("GET", "/search", Roles(REGISTER_READ)),
+    rule("GET", "/residents", Roles(REGISTER_READ)),
+    rule("GET", "/residents/new", Roles(REGISTER_WRITE)),
+    rule("POST", "/residents", Roles(REGISTER_WRITE)),
+    rule("GET", "/residents/import", Roles(REGISTER_WRITE)),
+    rule("POST", "/residents/import", Roles(REGISTER_WRITE)),
+    rule("GET", "/residents/import/template.csv", Roles(REGISTER_WRITE)),
+    sensitive("GET", "/residents/export", Roles(ADMIN)),
+    rule("GET", "/residents/{id}", Roles(REGISTER_READ)),
+    rule("GET", "/residents/{id}/edit", Roles(REGISTER_WRITE)),
+    rule("POST", "/residents/{id}", Roles(REGISTER_WRITE)),
+    rule("POST", "/residents/{id}/events", Roles(REGISTER_WRITE)),
+    rule("GET", "/residents/{id}/access-report", Roles(&[Admin, Operator])),
+    rule("GET", "/families/{id}", Roles(REGISTER_READ)),
+    // administration
+    rule("GET", "/audit", Roles(ADMIN)),
+    rule("POST", "/audit/verify", Roles(ADMIN)),
+    rule("GET", "/users", Roles(ADMIN)),
+    sensitive("POST", "/users", Roles(ADMIN)),
+    sensitive("POST", "/users/{id}/disable", Roles(ADMIN)),
+    sensitive("POST", "/users/{id}/enable", Roles(ADMIN)),
+    rule("POST", "/users/pin", Roles(REGISTER_WRITE)),
+    rule("GET", "/duplicates", Roles(ADMIN)),
+    rule("POST", "/duplicates", Roles(ADMIN)),
+    rule("POST", "/duplicates/{id}/resolve", Roles(ADMIN)),
+    rule("GET", "/settings", Roles(ADMIN)),
+    rule("POST", "/settings", Roles(ADMIN)),
+    // JSON API (bearer tokens or a session)
+    rule("GET", "/api/v1/residents", Roles(REGISTER_READ)),
+    rule("POST", "/api/v1/residents", Roles(REGISTER_WRITE)),
+    rule("GET", "/api/v1/residents/{id}", Roles(REGISTER_READ)),
+    rule("PUT", "/api/v1/residents/{id}", Roles(REGISTER_WRITE)),
+    rule("GET", "/api/v1/families", Roles(REGISTER_READ)),
+    rule("GET", "/api/v1/families/{id}", Roles(REGISTER_READ)),
+    rule("GET", "/api/v1/search", Roles(REGISTER_READ)),
+    rule("GET", "/api/v1/statistics", Roles(STAFF)),
+];
+
+pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {
+    POLICY.iter().find(|r| r.method == method && r.path == path_pattern)
+}
+
+impl Access {
+    pub fn allows(self, role: Option<Role>) -> bool {
+        match (self, role) {
+            (Access::Public, _) => true,
+            (Access::SignedIn, Some(_)) => true,
+            (Access::Roles(roles), Some(r)) => roles.contains(&r),
+            (_, None) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_rule_per_route() {
+        for (i, a) in POLICY.iter().enumerate() {
+            for b in &POLICY[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "two rules for {} {}", a.method, a.path);
+            }
+        }
+    }
+
+    #[test]
+    fn residents_cannot_reach_the_register() {
+        let r = find("GET", "/residents/{id}").unwrap();
+        assert!(!r.access.allows(Some(Role::Warga)));
+        assert!(!r.access.allows(None));
+        assert!(r.access.allows(Some(Role::Operator)));
+    }
+}
