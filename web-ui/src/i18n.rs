@@ -72,6 +72,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("pages.txt", include_str!("../catalog/pages.txt")),
     ("fields.txt", include_str!("../catalog/fields.txt")),
     ("residents.txt", include_str!("../catalog/residents.txt")),
+    ("server.txt", include_str!("../catalog/server.txt")),
 ];
 
 /// One parsed catalog line.
