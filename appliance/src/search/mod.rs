@@ -8,9 +8,9 @@
 //! may be one edit off (transpositions count as one) and the last word may be
 //! a prefix (search as you type). Exact words rank above fuzzy ones.
 
-mod text;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use crate::store::{LogEntry, Op, Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::indexer::IndexWriterOptions;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -89,13 +92,20 @@ pub enum DocChange {
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("search index: {0}")]
-    Index(#[from] TantivyError),
+    Index(String),
     #[error("search index dir: {0}")]
     Io(#[from] std::io::Error),
     #[error("search index is in use by another process: {0}")]
     Locked(String),
     #[error("reading the change log: {0}")]
     Store(#[from] StoreError),
+}
+
+// The engine's error stays inside this module, so swapping it touches nothing else.
+impl From<TantivyError> for SearchError {
+    fn from(e: TantivyError) -> Self {
+        SearchError::Index(e.to_string())
+    }
 }
 
 pub type Result<T, E = SearchError> = std::result::Result<T, E>;
@@ -151,7 +161,6 @@ fn schema() -> (Schema, Fields) {
 /// serialised by an internal lock; searches read the last committed snapshot
 /// and never wait for a write.
 pub struct SearchIndex {
-    index: Index,
     reader: IndexReader,
     writer: Mutex<IndexWriter>,
     fields: Fields,
@@ -161,7 +170,6 @@ pub struct SearchIndex {
 }
 
 struct Opened {
-    index: Index,
     reader: IndexReader,
     writer: IndexWriter,
     payload: Option<Payload>,
@@ -205,7 +213,6 @@ impl SearchIndex {
             tracing::info!(dir = %dir.display(), indexed_seq = seq, "search index opened");
         }
         Ok(SearchIndex {
-            index: opened.index,
             reader: opened.reader,
             writer: Mutex::new(opened.writer),
             fields,
@@ -233,7 +240,12 @@ impl SearchIndex {
     /// Removes `deletes`, then replaces-or-adds `upserts` (by kind and id; an
     /// id in both ends up upserted), and commits with `up_to_seq` as the indexed
     /// sequence (never moving it backwards). A search right after sees the change.
-    pub fn apply(&self, upserts: Vec<SearchDoc>, deletes: Vec<(DocKind, String)>, up_to_seq: u64) -> Result<()> {
+    pub fn apply(
+        &self,
+        upserts: Vec<SearchDoc>,
+        deletes: Vec<(DocKind, String)>,
+        up_to_seq: u64,
+    ) -> Result<()> {
         let mut writer = self.lock_writer();
         let (seq, hash) = if up_to_seq > self.indexed_seq() {
             (up_to_seq, None)
@@ -266,7 +278,10 @@ impl SearchIndex {
         let mut start = self.indexed_seq();
         let reset = start > 0 && !self.same_history(store, start)?;
         if reset {
-            tracing::warn!(indexed_seq = start, "the store's change log differs from the one the search index was built from; rebuilding the index");
+            tracing::warn!(
+                indexed_seq = start,
+                "the store's change log differs from the one the search index was built from; rebuilding the index"
+            );
             writer.delete_all_documents()?;
             start = 0;
         }
@@ -319,7 +334,7 @@ impl SearchIndex {
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
             hits.push(SearchHit {
-                doc: self.from_tantivy(&doc),
+                doc: self.stored_doc(&doc),
                 score,
             });
         }
@@ -373,7 +388,7 @@ impl SearchIndex {
             }
             for doc in &upserts {
                 writer.delete_term(self.key_term(doc.kind, &doc.id));
-                writer.add_document(self.to_tantivy(doc))?;
+                writer.add_document(self.tantivy_doc(doc))?;
             }
             Ok(())
         })();
@@ -387,13 +402,19 @@ impl SearchIndex {
         self.commit_locked(writer, seq, hash)
     }
 
-    fn commit_locked(&self, writer: &mut IndexWriter, seq: u64, hash: Option<String>) -> Result<()> {
+    fn commit_locked(
+        &self,
+        writer: &mut IndexWriter,
+        seq: u64,
+        hash: Option<String>,
+    ) -> Result<()> {
         let payload = Payload {
             format: FORMAT,
             seq,
             hash: hash.clone(),
         };
-        let payload = serde_json::to_string(&payload).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+        let payload = serde_json::to_string(&payload)
+            .map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
         let committed = (|| -> Result<()> {
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload);
@@ -416,7 +437,7 @@ impl SearchIndex {
         Term::from_field_text(self.fields.key, &format!("{}:{id}", kind.as_str()))
     }
 
-    fn to_tantivy(&self, d: &SearchDoc) -> TantivyDocument {
+    fn tantivy_doc(&self, d: &SearchDoc) -> TantivyDocument {
         let f = &self.fields;
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, format!("{}:{}", d.kind.as_str(), d.id));
@@ -437,7 +458,7 @@ impl SearchIndex {
         doc
     }
 
-    fn from_tantivy(&self, doc: &TantivyDocument) -> SearchDoc {
+    fn stored_doc(&self, doc: &TantivyDocument) -> SearchDoc {
         let f = &self.fields;
         let get = |field| {
             doc.get_first(field)
@@ -494,10 +515,16 @@ impl SearchIndex {
             )),
         )];
         if word.chars().count() >= 3 {
-            should.push((Occur::Should, Box::new(FuzzyTermQuery::new(term.clone(), 1, true))));
+            should.push((
+                Occur::Should,
+                Box::new(FuzzyTermQuery::new(term.clone(), 1, true)),
+            ));
         }
         if last {
-            should.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term, 0, true))));
+            should.push((
+                Occur::Should,
+                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
+            ));
         }
         BooleanQuery::new(should)
     }
@@ -507,21 +534,22 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for field in [self.fields.nik, self.fields.kk] {
             // `digits` is ASCII digits only, so the pattern needs no escaping.
-            should.push((Occur::Should, Box::new(RegexQuery::from_pattern(&format!("{digits}.*"), field)?)));
+            should.push((
+                Occur::Should,
+                Box::new(RegexQuery::from_pattern(&format!("{digits}.*"), field)?),
+            ));
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(Term::from_field_text(field, digits), IndexRecordOption::Basic)),
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, digits),
+                        IndexRecordOption::Basic,
+                    )),
                     2.0,
                 )),
             ));
         }
         Ok(BooleanQuery::new(should))
-    }
-
-    #[cfg(test)]
-    fn index(&self) -> &Index {
-        &self.index
     }
 }
 
@@ -572,10 +600,20 @@ fn try_open_inner(dir: &Path, schema: &Schema) -> Result<Opened, OpenFailure> {
     let mmap = MmapDirectory::open(dir).map_err(|e| OpenFailure::Damaged(e.to_string()))?;
     let index = Index::open_or_create(mmap, schema.clone()).map_err(damaged)?;
     // Take the writer first: if another process owns the index, leave it be.
-    let writer: IndexWriter = match index.writer_with_num_threads(1, WRITER_ARENA) {
+    // One indexing thread and one merge thread (tantivy's default is four):
+    // the Pi also serves the office while segments merge.
+    let options = IndexWriterOptions::builder()
+        .num_worker_threads(1)
+        .memory_budget_per_thread(WRITER_ARENA)
+        .num_merge_threads(1)
+        .build();
+    let writer: IndexWriter = match index.writer_with_options(options) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(e, msg)) => {
-            return Err(OpenFailure::Locked(format!("{e}{}", msg.map(|m| format!(" ({m})")).unwrap_or_default())));
+            return Err(OpenFailure::Locked(format!(
+                "{e}{}",
+                msg.map(|m| format!(" ({m})")).unwrap_or_default()
+            )));
         }
         Err(e) => return Err(damaged(e)),
     };
@@ -584,14 +622,26 @@ fn try_open_inner(dir: &Path, schema: &Schema) -> Result<Opened, OpenFailure> {
         None => None,
         Some(p) => match serde_json::from_str::<Payload>(p) {
             Ok(p) if p.format == FORMAT => Some(p),
-            Ok(p) => return Err(OpenFailure::Damaged(format!("index format {} (this build writes {FORMAT})", p.format))),
-            Err(e) => return Err(OpenFailure::Damaged(format!("unreadable commit payload: {e}"))),
+            Ok(p) => {
+                return Err(OpenFailure::Damaged(format!(
+                    "index format {} (this build writes {FORMAT})",
+                    p.format
+                )));
+            }
+            Err(e) => {
+                return Err(OpenFailure::Damaged(format!(
+                    "unreadable commit payload: {e}"
+                )));
+            }
         },
     };
     let bad = index.validate_checksum().map_err(damaged)?;
     if !bad.is_empty() {
         let names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
-        return Err(OpenFailure::Damaged(format!("damaged files: {}", names.join(", "))));
+        return Err(OpenFailure::Damaged(format!(
+            "damaged files: {}",
+            names.join(", ")
+        )));
     }
     let reader = index
         .reader_builder()
@@ -599,7 +649,6 @@ fn try_open_inner(dir: &Path, schema: &Schema) -> Result<Opened, OpenFailure> {
         .try_into()
         .map_err(damaged)?;
     Ok(Opened {
-        index,
         reader,
         writer,
         payload,

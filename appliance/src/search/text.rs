@@ -115,7 +115,10 @@ mod tests {
     fn words_fold_case_accents_apostrophes_and_hyphens() {
         assert_eq!(index_words("Ma'ruf Amin"), ["maruf", "amin"]);
         assert_eq!(index_words("MA’RUF"), ["maruf"]);
-        assert_eq!(index_words("Nur-Aini Siti"), ["nuraini", "nur", "aini", "siti"]);
+        assert_eq!(
+            index_words("Nur-Aini Siti"),
+            ["nuraini", "nur", "aini", "siti"]
+        );
         assert_eq!(index_words("Moh. Ali, S.Pd."), ["moh", "ali", "s", "pd"]);
         assert_eq!(index_words("Désirée"), ["desiree"]);
         assert_eq!(query_words("  nur-aini  "), ["nur", "aini"]);
