@@ -37,7 +37,8 @@ impl App {
     /// Brings the search index up to the store's latest write.
     pub fn index_now(&self) {
         let store = &self.store;
-        if let Err(e) = self.search.catch_up(store, |entry| crate::residents::operations::search_changes(store, entry)) {
+        if let Err(e) = self.search.catch_up(store, |entry| crate::residents::operations::search_changes(store, entry))
+        {
             tracing::error!(error = %e, "search indexing failed; the index will catch up at the next write or start");
         }
     }

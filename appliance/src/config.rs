@@ -121,19 +121,17 @@ impl Config {
     /// applies environment overrides.
     pub fn load(path: Option<&Path>, env: impl Iterator<Item = (String, String)>) -> anyhow::Result<Config> {
         let text = match path {
-            Some(p) if p.exists() => std::fs::read_to_string(p)
-                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?,
+            Some(p) if p.exists() => {
+                std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", p.display()))?
+            }
             Some(p) if p != Path::new(DEFAULT_PATH) => anyhow::bail!("config file {} not found", p.display()),
             _ => String::new(),
         };
-        let mut value: toml::Table =
-            toml::from_str(&text).map_err(|e| anyhow::anyhow!("balai.toml: {e}"))?;
+        let mut value: toml::Table = toml::from_str(&text).map_err(|e| anyhow::anyhow!("balai.toml: {e}"))?;
         for (key, raw) in env {
             apply_env(&mut value, &key, &raw)?;
         }
-        toml::Value::Table(value)
-            .try_into()
-            .map_err(|e| anyhow::anyhow!("balai.toml: {e}"))
+        toml::Value::Table(value).try_into().map_err(|e| anyhow::anyhow!("balai.toml: {e}"))
     }
 
     pub fn to_toml(&self) -> String {

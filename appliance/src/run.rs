@@ -107,8 +107,17 @@ fn load_demo(app: &App) -> anyhow::Result<Vec<(String, String, String)>> {
 fn print_demo(app: &App, lines: &[(String, String, String)], started: std::time::Instant) {
     let port = app.config.http.https_port;
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "\nBalai demo village ready in {:.1} s: {} residents.", started.elapsed().as_secs_f32(), app.store.count::<crate::residents::model::Resident>());
-    let _ = writeln!(out, "Open https://localhost:{port}/ (trust the CA from http://localhost:{}/ca.crt, or accept the warning).", app.config.http.http_port);
+    let _ = writeln!(
+        out,
+        "\nBalai demo village ready in {:.1} s: {} residents.",
+        started.elapsed().as_secs_f32(),
+        app.store.count::<crate::residents::model::Resident>()
+    );
+    let _ = writeln!(
+        out,
+        "Open https://localhost:{port}/ (trust the CA from http://localhost:{}/ca.crt, or accept the warning).",
+        app.config.http.http_port
+    );
     let _ = writeln!(out, "Demo sign-ins (new passwords at every start):");
     for (role, user, secret) in lines {
         let _ = writeln!(out, "  {role:<12} {user:<26} {secret}");

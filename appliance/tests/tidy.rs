@@ -127,8 +127,12 @@ fn every_message_key_the_daemon_uses_is_in_the_catalog() {
             catalog.push_str(&read(&entry.path()));
         }
     }
-    let keys: std::collections::HashSet<&str> =
-        catalog.lines().filter(|l| !l.starts_with('#')).filter_map(|l| l.split_once('=')).map(|(k, _)| k.trim()).collect();
+    let keys: std::collections::HashSet<&str> = catalog
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .collect();
     let prefixes = ["auth.", "error.", "flash.", "village.", "duplicates.", "nav.", "residents.", "audit.chain"];
     for file in rust_files(&root().join("appliance/src")) {
         let text = read(&file);
@@ -137,7 +141,11 @@ fn every_message_key_the_daemon_uses_is_in_the_catalog() {
                 && piece.chars().all(|c| c.is_ascii_lowercase() || c == '.' || c == '_')
                 && !piece.ends_with('.');
             if looks_like_key {
-                assert!(keys.contains(piece), "{} uses message key {piece}, missing from web-ui/catalog", file.display());
+                assert!(
+                    keys.contains(piece),
+                    "{} uses message key {piece}, missing from web-ui/catalog",
+                    file.display()
+                );
             }
         }
     }

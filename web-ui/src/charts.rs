@@ -19,11 +19,7 @@ fn short(label: &str, max: usize) -> String {
 }
 
 fn scale(value: u64, max: u64, width: u32) -> u32 {
-    if max == 0 {
-        0
-    } else {
-        ((value as f64 / max as f64) * f64::from(width)).round() as u32
-    }
+    if max == 0 { 0 } else { ((value as f64 / max as f64) * f64::from(width)).round() as u32 }
 }
 
 /// A horizontal bar chart: one row per `(label, count)`.
@@ -52,12 +48,7 @@ pub fn bar_chart(title: &str, rows: &[(String, u64)]) -> String {
 
 /// A population pyramid: rows `(age label, male, female)` given youngest
 /// first; drawn oldest at the top, males left and females right.
-pub fn pyramid(
-    title: &str,
-    male_label: &str,
-    female_label: &str,
-    rows: &[(String, u64, u64)],
-) -> String {
+pub fn pyramid(title: &str, male_label: &str, female_label: &str, rows: &[(String, u64, u64)]) -> String {
     let max = rows.iter().map(|(_, m, f)| (*m).max(*f)).max().unwrap_or(0);
     let head = 22;
     let height = head + ROW * rows.len() as u32 + 8;

@@ -119,9 +119,7 @@ pub type FieldMessage = (String, String);
 
 /// The message for `field` in `list`, if any.
 pub fn message_for(list: &[FieldMessage], field: &str) -> Option<String> {
-    list.iter()
-        .find(|(name, _)| name == field)
-        .map(|(_, msg)| msg.clone())
+    list.iter().find(|(name, _)| name == field).map(|(_, msg)| msg.clone())
 }
 
 /// Masks a NIK for roles that may not see it in full: keeps the 6-digit
@@ -132,11 +130,7 @@ pub fn mask_nik(nik: &str) -> String {
         return "*".repeat(chars.len());
     }
     let tail = chars.len() - 4;
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < 6 || i >= tail { *c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, c)| if i < 6 || i >= tail { *c } else { '*' }).collect()
 }
 
 /// The NIK as the page should show it.
@@ -149,9 +143,7 @@ pub fn url_encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for b in value.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
@@ -160,16 +152,9 @@ pub fn url_encode(value: &str) -> String {
 
 /// Builds `path?k=v&...`, skipping empty values.
 pub fn href_with(path: &str, query: &[(&str, &str)]) -> String {
-    let parts: Vec<String> = query
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", url_encode(v)))
-        .collect();
-    if parts.is_empty() {
-        path.to_string()
-    } else {
-        format!("{path}?{}", parts.join("&"))
-    }
+    let parts: Vec<String> =
+        query.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", url_encode(v))).collect();
+    if parts.is_empty() { path.to_string() } else { format!("{path}?{}", parts.join("&")) }
 }
 
 /// Escapes text for HTML/SVG built by hand (charts).
@@ -201,10 +186,7 @@ mod tests {
 
     #[test]
     fn encodes_query() {
-        assert_eq!(
-            href_with("/residents", &[("q", "a b&c"), ("dusun", "")]),
-            "/residents?q=a%20b%26c"
-        );
+        assert_eq!(href_with("/residents", &[("q", "a b&c"), ("dusun", "")]), "/residents?q=a%20b%26c");
         assert_eq!(escape("<a href=\"x\">"), "&lt;a href=&quot;x&quot;&gt;");
     }
 }

@@ -42,11 +42,7 @@ impl Lang {
     /// unknown falls back to Indonesian.
     pub fn from_code(code: &str) -> Lang {
         let lower = code.trim().to_ascii_lowercase();
-        if lower == "en" || lower.starts_with("en-") || lower.starts_with("en_") {
-            Lang::En
-        } else {
-            Lang::Id
-        }
+        if lower == "en" || lower.starts_with("en-") || lower.starts_with("en_") { Lang::En } else { Lang::Id }
     }
 
     /// The code used in the `lang` attribute and in `/lang?to=`.
@@ -92,18 +88,12 @@ pub fn parse_line(line: &str) -> Result<Option<Entry>, String> {
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);
     }
-    let (key, value) = line
-        .split_once('=')
-        .ok_or_else(|| format!("no '=' in line: {line}"))?;
+    let (key, value) = line.split_once('=').ok_or_else(|| format!("no '=' in line: {line}"))?;
     let parts: Vec<&str> = value.split('|').collect();
     if parts.len() != 2 {
         return Err(format!("need exactly one '|' in line: {line}"));
     }
-    let entry = Entry {
-        key: key.trim().to_string(),
-        id: parts[0].trim().to_string(),
-        en: parts[1].trim().to_string(),
-    };
+    let entry = Entry { key: key.trim().to_string(), id: parts[0].trim().to_string(), en: parts[1].trim().to_string() };
     if entry.key.is_empty() || entry.id.is_empty() || entry.en.is_empty() {
         return Err(format!("empty key or text in line: {line}"));
     }
@@ -176,21 +166,13 @@ mod tests {
     #[test]
     fn placeholders_match_in_both_languages() {
         for e in parse_all().expect("catalog parses") {
-            assert_eq!(
-                placeholders(&e.id),
-                placeholders(&e.en),
-                "placeholders differ for {}",
-                e.key
-            );
+            assert_eq!(placeholders(&e.id), placeholders(&e.en), "placeholders differ for {}", e.key);
         }
     }
 
     fn placeholders(text: &str) -> Vec<String> {
-        let mut out: Vec<String> = text
-            .split('{')
-            .skip(1)
-            .filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string()))
-            .collect();
+        let mut out: Vec<String> =
+            text.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name.to_string())).collect();
         out.sort();
         out
     }
@@ -199,16 +181,9 @@ mod tests {
     fn every_catalog_file_is_listed() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("catalog");
         for item in std::fs::read_dir(dir).expect("catalog dir") {
-            let name = item
-                .expect("entry")
-                .file_name()
-                .to_string_lossy()
-                .to_string();
+            let name = item.expect("entry").file_name().to_string_lossy().to_string();
             if name.ends_with(".txt") {
-                assert!(
-                    FILES.iter().any(|(n, _)| *n == name),
-                    "catalog/{name} is not listed in i18n::FILES"
-                );
+                assert!(FILES.iter().any(|(n, _)| *n == name), "catalog/{name} is not listed in i18n::FILES");
             }
         }
     }

@@ -56,15 +56,9 @@ pub fn Page(shell: Shell, title: String, children: Children) -> impl IntoView {
 fn header(shell: &Shell) -> impl IntoView + use<> {
     let lang = shell.lang;
     let other = lang.other();
-    let switch_href = href_with(
-        "/lang",
-        &[("to", other.code()), ("next", shell.current_path.as_str())],
-    );
-    let brand = if shell.village_name.is_empty() {
-        "Balai".to_string()
-    } else {
-        format!("Balai · {}", shell.village_name)
-    };
+    let switch_href = href_with("/lang", &[("to", other.code()), ("next", shell.current_path.as_str())]);
+    let brand =
+        if shell.village_name.is_empty() { "Balai".to_string() } else { format!("Balai · {}", shell.village_name) };
     view! {
         <header class="top">
             <a class="brand" href="/">{brand}</a>

@@ -37,14 +37,8 @@ pub enum Group {
 
 impl Group {
     /// All groups in display order.
-    pub const ALL: [Group; 6] = [
-        Group::Identity,
-        Group::Birth,
-        Group::Address,
-        Group::Family,
-        Group::Parents,
-        Group::Other,
-    ];
+    pub const ALL: [Group; 6] =
+        [Group::Identity, Group::Birth, Group::Address, Group::Family, Group::Parents, Group::Other];
 
     /// Catalog key of the group title.
     pub fn key(self) -> &'static str {
@@ -74,12 +68,7 @@ pub struct FieldSpec {
 }
 
 const fn f(name: &'static str, group: Group, kind: FieldKind, required: bool) -> FieldSpec {
-    FieldSpec {
-        name,
-        group,
-        kind,
-        required,
-    }
+    FieldSpec { name, group, kind, required }
 }
 
 use FieldKind::{Date, Digits, Multiline, Select, Text};
@@ -93,19 +82,9 @@ pub const FIELDS: &[FieldSpec] = &[
     f("agama_id", Identity, Select("agama"), true),
     f("warganegara_id", Identity, Select("warganegara"), false),
     f("suku", Identity, Text, false),
-    f(
-        "golongan_darah_id",
-        Identity,
-        Select("golongan_darah"),
-        false,
-    ),
+    f("golongan_darah_id", Identity, Select("golongan_darah"), false),
     f("pendidikan_kk_id", Identity, Select("pendidikan_kk"), false),
-    f(
-        "pendidikan_sedang_id",
-        Identity,
-        Select("pendidikan_sedang"),
-        false,
-    ),
+    f("pendidikan_sedang_id", Identity, Select("pendidikan_sedang"), false),
     f("pekerjaan_id", Identity, Select("pekerjaan"), false),
     f("status_kawin", Identity, Select("status_kawin"), false),
     f("status_dasar", Identity, Select("status_dasar"), false),

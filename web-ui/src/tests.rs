@@ -11,27 +11,13 @@ fn shell(lang: Lang) -> Shell {
     Shell {
         lang,
         village_name: format!("Sukamaju {EVIL}"),
-        user: Some(UserBadge {
-            name: format!("Siti {EVIL}"),
-            role_label: t(lang, "role.operator"),
-        }),
+        user: Some(UserBadge { name: format!("Siti {EVIL}"), role_label: t(lang, "role.operator") }),
         csrf: TOKEN.to_string(),
         nav: vec![
-            NavItem {
-                href: "/dashboard".into(),
-                label_key: "nav.dashboard".into(),
-                active: false,
-            },
-            NavItem {
-                href: "/residents".into(),
-                label_key: "nav.residents".into(),
-                active: true,
-            },
+            NavItem { href: "/dashboard".into(), label_key: "nav.dashboard".into(), active: false },
+            NavItem { href: "/residents".into(), label_key: "nav.residents".into(), active: true },
         ],
-        flash: Some(Flash {
-            kind: FlashKind::Success,
-            text: format!("ok {EVIL}"),
-        }),
+        flash: Some(Flash { kind: FlashKind::Success, text: format!("ok {EVIL}") }),
         current_path: "/residents?q=a b".into(),
     }
 }
@@ -72,19 +58,12 @@ fn history() -> Vec<HistoryEntry> {
 }
 
 fn page(n: u32) -> Pagination {
-    Pagination {
-        page: 2,
-        total_pages: n,
-        total_items: 123,
-    }
+    Pagination { page: 2, total_pages: n, total_items: 123 }
 }
 
 fn codes() -> CodeTables {
     CodeTables {
-        sex: vec![
-            ("1".into(), "LAKI-LAKI".into()),
-            ("2".into(), format!("PEREMPUAN {EVIL}")),
-        ],
+        sex: vec![("1".into(), "LAKI-LAKI".into()), ("2".into(), format!("PEREMPUAN {EVIL}"))],
         dusun: vec![("Dusun I".into(), "Dusun I".into())],
         ..CodeTables::default()
     }
@@ -94,14 +73,7 @@ fn codes() -> CodeTables {
 fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
     let s = shell(lang);
     vec![
-        (
-            "landing",
-            render_landing(LandingProps {
-                shell: s.clone(),
-                profile: profile(),
-                population_total: 1234,
-            }),
-        ),
+        ("landing", render_landing(LandingProps { shell: s.clone(), profile: profile(), population_total: 1234 })),
         (
             "signin",
             render_signin(SigninProps {
@@ -113,35 +85,19 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 next: "/dashboard".into(),
             }),
         ),
-        (
-            "reauth",
-            render_reauth(ReauthProps {
-                shell: s.clone(),
-                next: "/users".into(),
-                error: Some(EVIL.into()),
-            }),
-        ),
+        ("reauth", render_reauth(ReauthProps { shell: s.clone(), next: "/users".into(), error: Some(EVIL.into()) })),
         (
             "dashboard",
             render_dashboard(DashboardProps {
                 shell: s.clone(),
-                counts: DashboardCounts {
-                    residents: 1234,
-                    families: 400,
-                    males: 600,
-                    females: 634,
-                },
+                counts: DashboardCounts { residents: 1234, families: 400, males: 600, females: 634 },
                 by_status: vec![(format!("Pindah {EVIL}"), 5)],
                 shortcuts: vec![NavItem {
                     href: "/residents/new".into(),
                     label_key: "residents.add".into(),
                     active: false,
                 }],
-                recent: vec![ActivityItem {
-                    time: "10:00".into(),
-                    actor: "siti".into(),
-                    text: EVIL.into(),
-                }],
+                recent: vec![ActivityItem { time: "10:00".into(), actor: "siti".into(), text: EVIL.into() }],
             }),
         ),
         (
@@ -196,10 +152,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 id: Some("r1".into()),
                 values: resident(),
                 options: codes(),
-                errors: vec![
-                    ("nama".into(), format!("nama {EVIL}")),
-                    ("".into(), "umum".into()),
-                ],
+                errors: vec![("nama".into(), format!("nama {EVIL}")), ("".into(), "umum".into())],
                 warnings: vec![("tanggallahir".into(), format!("tidak cocok {EVIL}"))],
                 ack_reason: EVIL.into(),
                 ack_warnings: false,
@@ -237,15 +190,8 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
             "import",
             render_import(ImportProps {
                 shell: s.clone(),
-                errors: vec![ImportError {
-                    row: 7,
-                    column: "nik".into(),
-                    reason: EVIL.into(),
-                }],
-                summary: Some(ImportSummary {
-                    residents_created: 3,
-                    ..ImportSummary::default()
-                }),
+                errors: vec![ImportError { row: 7, column: "nik".into(), reason: EVIL.into() }],
+                summary: Some(ImportSummary { residents_created: 3, ..ImportSummary::default() }),
             }),
         ),
         (
@@ -273,11 +219,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     nik: "3203011203900001".into(),
                     dusun: "I".into(),
                 }],
-                families: vec![SearchFamily {
-                    id: "f1".into(),
-                    no_kk: "3203010101100001".into(),
-                    head: EVIL.into(),
-                }],
+                families: vec![SearchFamily { id: "f1".into(), no_kk: "3203010101100001".into(), head: EVIL.into() }],
                 show_full_nik: false,
             }),
         ),
@@ -285,10 +227,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
             "audit",
             render_audit(AuditProps {
                 shell: s.clone(),
-                filter: AuditFilter {
-                    person: EVIL.into(),
-                    ..AuditFilter::default()
-                },
+                filter: AuditFilter { person: EVIL.into(), ..AuditFilter::default() },
                 rows: vec![AuditRow {
                     seq: 9,
                     time: "t".into(),
@@ -298,10 +237,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     detail: EVIL.into(),
                 }],
                 page: page(3),
-                verify: Some(ChainCheck {
-                    ok: true,
-                    text: EVIL.into(),
-                }),
+                verify: Some(ChainCheck { ok: true, text: EVIL.into() }),
             }),
         ),
         (
@@ -330,10 +266,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 }],
                 role_options: vec![("operator".into(), "Petugas".into())],
                 errors: vec![("password".into(), EVIL.into())],
-                issued_pin: Some(IssuedPin {
-                    name: EVIL.into(),
-                    pin: "482913".into(),
-                }),
+                issued_pin: Some(IssuedPin { name: EVIL.into(), pin: "482913".into() }),
                 ..UsersProps::default()
             }),
         ),
@@ -360,10 +293,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                         resident_id: Some("r1".into()),
                         ..DuplicateClaim::default()
                     },
-                    second: DuplicateClaim {
-                        name: "Budi".into(),
-                        ..DuplicateClaim::default()
-                    },
+                    second: DuplicateClaim { name: "Budi".into(), ..DuplicateClaim::default() },
                     status_label: "Terbuka".into(),
                     resolved: false,
                 }],
@@ -378,32 +308,14 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 errors: vec![("dpo_name".into(), EVIL.into())],
             }),
         ),
-        (
-            "error",
-            render_error(ErrorProps {
-                shell: s.clone(),
-                status: 404,
-                message: String::new(),
-            }),
-        ),
-        (
-            "message",
-            render_message(MessageProps {
-                shell: s,
-                title: EVIL.into(),
-                text: EVIL.into(),
-                link: None,
-            }),
-        ),
+        ("error", render_error(ErrorProps { shell: s.clone(), status: 404, message: String::new() })),
+        ("message", render_message(MessageProps { shell: s, title: EVIL.into(), text: EVIL.into(), link: None })),
     ]
 }
 
 /// Text of a catalog key as it appears in HTML (escaped).
 fn html_text(lang: Lang, key: &str) -> String {
-    t(lang, key)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    t(lang, key).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[test]
@@ -411,10 +323,7 @@ fn every_page_is_a_document_in_the_right_language() {
     for lang in [Lang::Id, Lang::En] {
         for (name, html) in all_pages(lang) {
             assert!(html.starts_with("<!DOCTYPE html><html lang=\""), "{name}");
-            assert!(
-                html.contains(&format!("lang=\"{}\"", lang.code())),
-                "{name}"
-            );
+            assert!(html.contains(&format!("lang=\"{}\"", lang.code())), "{name}");
             assert!(html.contains("href=\"/static/balai.css\""), "{name}");
             assert!(html.contains("<main id=\"main\""), "{name}");
             assert!(html.contains("href=\"#main\""), "{name}: skip link");
@@ -423,28 +332,16 @@ fn every_page_is_a_document_in_the_right_language() {
             assert!(html.contains("aria-current=\"page\""), "{name}");
             assert!(!html.contains("<script"), "{name}: unescaped script or JS");
             assert!(!html.contains("javascript:"), "{name}: JS url");
-            assert!(
-                html.contains("&lt;script&gt;"),
-                "{name}: user data shown escaped"
-            );
+            assert!(html.contains("&lt;script&gt;"), "{name}: user data shown escaped");
         }
     }
 }
 
 #[test]
 fn language_switch_points_to_other_language() {
-    let html = render_message(MessageProps {
-        shell: shell(Lang::Id),
-        ..MessageProps::default()
-    });
-    assert!(
-        html.contains("href=\"/lang?to=en&amp;next=/residents%3Fq%3Da%20b\""),
-        "{html}"
-    );
-    let html = render_message(MessageProps {
-        shell: shell(Lang::En),
-        ..MessageProps::default()
-    });
+    let html = render_message(MessageProps { shell: shell(Lang::Id), ..MessageProps::default() });
+    assert!(html.contains("href=\"/lang?to=en&amp;next=/residents%3Fq%3Da%20b\""), "{html}");
+    let html = render_message(MessageProps { shell: shell(Lang::En), ..MessageProps::default() });
     assert!(html.contains("/lang?to=id"));
 }
 
@@ -456,10 +353,7 @@ fn every_post_form_carries_the_csrf_field() {
             let tag_end = chunk.find('>').unwrap_or(0);
             if chunk[..tag_end].contains("method=\"post\"") {
                 let body = chunk.split("</form>").next().unwrap_or("");
-                assert!(
-                    body.contains(&needle),
-                    "{name}: POST form without csrf: {body}"
-                );
+                assert!(body.contains(&needle), "{name}: POST form without csrf: {body}");
             }
         }
     }
@@ -468,63 +362,21 @@ fn every_post_form_carries_the_csrf_field() {
 #[test]
 fn key_texts_appear_in_both_languages() {
     let expect: &[(&str, &[&str])] = &[
-        (
-            "landing",
-            &["landing.dpo", "profile.kepala_desa", "landing.population"],
-        ),
+        ("landing", &["landing.dpo", "profile.kepala_desa", "landing.population"]),
         ("signin", &["signin.staff", "signin.warga", "signin.pin"]),
         ("reauth", &["reauth.title"]),
-        (
-            "dashboard",
-            &["dash.residents", "dash.recent", "residents.add"],
-        ),
-        (
-            "resident_list",
-            &[
-                "residents.add",
-                "residents.import",
-                "residents.export_csv",
-                "pager.next",
-            ],
-        ),
-        (
-            "resident_detail",
-            &[
-                "group.identity",
-                "group.parents",
-                "resident.timeline",
-                "event.pindah_keluarga",
-            ],
-        ),
-        (
-            "resident_form",
-            &[
-                "group.birth",
-                "form.ack_warnings",
-                "form.fix_errors",
-                "field.tanggallahir",
-            ],
-        ),
+        ("dashboard", &["dash.residents", "dash.recent", "residents.add"]),
+        ("resident_list", &["residents.add", "residents.import", "residents.export_csv", "pager.next"]),
+        ("resident_detail", &["group.identity", "group.parents", "resident.timeline", "event.pindah_keluarga"]),
+        ("resident_form", &["group.birth", "form.ack_warnings", "form.fix_errors", "field.tanggallahir"]),
         ("family_detail", &["family.members", "family.kk_history"]),
-        (
-            "import",
-            &["import.template", "import.row", "import.upload"],
-        ),
-        (
-            "statistics",
-            &["stats.pyramid", "stats.religion", "stats.no_data"],
-        ),
+        ("import", &["import.template", "import.row", "import.upload"]),
+        ("statistics", &["stats.pyramid", "stats.religion", "stats.no_data"]),
         ("search_results", &["search.title"]),
         ("audit", &["audit.verify", "audit.chain_ok"]),
         ("sessions", &["sessions.revoke", "sessions.current"]),
-        (
-            "users",
-            &["users.create", "users.pin_title", "users.disable"],
-        ),
-        (
-            "subject_access",
-            &["sar.title", "sar.history", "profile.dpo_name"],
-        ),
+        ("users", &["users.create", "users.pin_title", "users.disable"]),
+        ("subject_access", &["sar.title", "sar.history", "profile.dpo_name"]),
         ("duplicates", &["dup.first", "dup.choice.same_person"]),
         ("settings", &["settings.title", "landing.dpo"]),
         ("error", &["error.404"]),
@@ -535,10 +387,7 @@ fn key_texts_appear_in_both_languages() {
         for (name, keys) in expect {
             let html = &pages.iter().find(|(n, _)| n == name).expect("page").1;
             for key in *keys {
-                assert!(
-                    html.contains(&html_text(lang, key)),
-                    "{name} ({lang:?}) lacks {key}"
-                );
+                assert!(html.contains(&html_text(lang, key)), "{name} ({lang:?}) lacks {key}");
             }
         }
     }
@@ -547,48 +396,25 @@ fn key_texts_appear_in_both_languages() {
 #[test]
 fn nik_is_masked_unless_allowed() {
     let pages = all_pages(Lang::Id);
-    let list = &pages
-        .iter()
-        .find(|(n, _)| *n == "resident_list")
-        .expect("page")
-        .1;
+    let list = &pages.iter().find(|(n, _)| *n == "resident_list").expect("page").1;
     assert!(list.contains("320301******0001"));
     assert!(!list.contains("3203011203900001"));
-    let family = &pages
-        .iter()
-        .find(|(n, _)| *n == "family_detail")
-        .expect("page")
-        .1;
+    let family = &pages.iter().find(|(n, _)| *n == "family_detail").expect("page").1;
     assert!(family.contains("3203011203900001"));
 }
 
 #[test]
 fn form_fields_are_labelled_and_described() {
     let pages = all_pages(Lang::Id);
-    let form = &pages
-        .iter()
-        .find(|(n, _)| *n == "resident_form")
-        .expect("page")
-        .1;
+    let form = &pages.iter().find(|(n, _)| *n == "resident_form").expect("page").1;
     for spec in FIELDS {
-        assert!(
-            form.contains(&format!("for=\"{}\"", spec.name)),
-            "label for {}",
-            spec.name
-        );
-        assert!(
-            form.contains(&format!("name=\"{}\"", spec.name)),
-            "input {}",
-            spec.name
-        );
+        assert!(form.contains(&format!("for=\"{}\"", spec.name)), "label for {}", spec.name);
+        assert!(form.contains(&format!("name=\"{}\"", spec.name)), "input {}", spec.name);
     }
     assert!(form.contains("aria-describedby=\"nama-help nama-error\""));
     assert!(form.contains("aria-describedby=\"tanggallahir-help tanggallahir-warning\""));
     assert!(form.contains("<textarea id=\"ack_reason\" name=\"ack_reason\""));
-    assert!(
-        form.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"),
-        "textarea escaped once"
-    );
+    assert!(form.contains(">&lt;script&gt;alert(1)&lt;/script&gt;</textarea>"), "textarea escaped once");
     assert!(form.contains("id=\"nama-error\""));
     assert!(form.contains("name=\"ack_reason\""));
     assert!(form.contains("name=\"ack_warnings\""));
@@ -598,11 +424,7 @@ fn form_fields_are_labelled_and_described() {
 #[test]
 fn statistics_draw_svg_with_title_and_tables() {
     let pages = all_pages(Lang::En);
-    let html = &pages
-        .iter()
-        .find(|(n, _)| *n == "statistics")
-        .expect("page")
-        .1;
+    let html = &pages.iter().find(|(n, _)| *n == "statistics").expect("page").1;
     assert!(html.contains("<svg"));
     assert!(html.contains("<title>Population pyramid</title>"));
     assert!(html.contains("<caption>Population pyramid</caption>"));
@@ -618,10 +440,7 @@ fn catalog_has_every_key_the_ui_uses() {
             missing.push(key);
         }
     }
-    assert!(
-        missing.is_empty(),
-        "keys missing from the catalog: {missing:?}"
-    );
+    assert!(missing.is_empty(), "keys missing from the catalog: {missing:?}");
     assert!(FILES.len() >= 4);
 }
 
@@ -633,9 +452,8 @@ fn used_keys() -> Vec<String> {
     for path in source_files(&dir) {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for literal in text.split('"').skip(1).step_by(2) {
-            let looks_like_key = literal
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
+            let looks_like_key =
+                literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '_');
             let prefix = literal.split('.').next().unwrap_or("");
             let file_name = literal.ends_with(".txt") || literal.ends_with(".rs");
             if looks_like_key
@@ -710,18 +528,8 @@ fn dump_pages() {
 #[test]
 fn signed_out_landing_offers_sign_in_and_names_the_dpo() {
     for lang in [Lang::Id, Lang::En] {
-        let shell = Shell {
-            lang,
-            user: None,
-            nav: vec![],
-            flash: None,
-            ..shell(lang)
-        };
-        let html = render_landing(LandingProps {
-            shell,
-            profile: profile(),
-            population_total: 7,
-        });
+        let shell = Shell { lang, user: None, nav: vec![], flash: None, ..shell(lang) };
+        let html = render_landing(LandingProps { shell, profile: profile(), population_total: 7 });
         assert!(html.contains("href=\"/signin\""));
         assert!(html.contains(&html_text(lang, "action.signin")));
         assert!(!html.contains("action=\"/signout\""));

@@ -61,12 +61,7 @@ pub struct Field {
 impl Field {
     /// A text field with a label.
     pub fn new(name: &str, label: String, value: &str) -> Field {
-        Field {
-            name: name.to_string(),
-            label,
-            value: value.to_string(),
-            ..Field::default()
-        }
+        Field { name: name.to_string(), label, value: value.to_string(), ..Field::default() }
     }
 
     /// Sets the control.
@@ -134,9 +129,7 @@ pub fn field(lang: Lang, f: Field) -> AnyView {
     } else {
         "field"
     };
-    let required = f
-        .required
-        .then(|| view! { " " <span class="req">{t(lang, "form.required")}</span> });
+    let required = f.required.then(|| view! { " " <span class="req">{t(lang, "form.required")}</span> });
     let id = f.dom_id();
     let help = (!f.help.is_empty()).then(|| {
         view! { <p class="help" id=format!("{id}-help")>{f.help.clone()}</p> }
@@ -196,11 +189,7 @@ fn control(lang: Lang, f: &Field) -> AnyView {
 }
 
 /// `<option>`s with an empty "— pilih —" first, marking `selected`.
-pub fn options_view(
-    lang: Lang,
-    options: &[(String, String)],
-    selected: &str,
-) -> impl IntoView + use<> {
+pub fn options_view(lang: Lang, options: &[(String, String)], selected: &str) -> impl IntoView + use<> {
     options_with_empty(lang, "form.choose", options, selected)
 }
 
@@ -252,14 +241,7 @@ pub fn pager(lang: Lang, path: &str, query: &[(&str, &str)], p: &Pagination) -> 
             Some(n) => view! { <li><a href=link(n)>{n}</a></li> }.into_any(),
         })
         .collect_view();
-    let status = tf(
-        lang,
-        "pager.page_of",
-        &[
-            ("page", &page.to_string()),
-            ("total", &p.total_pages.to_string()),
-        ],
-    );
+    let status = tf(lang, "pager.page_of", &[("page", &page.to_string()), ("total", &p.total_pages.to_string())]);
     Some(
         view! {
             <nav class="pager" aria-label=t(lang, "pager.label")>
@@ -291,8 +273,7 @@ pub fn page_numbers(page: u32, total: u32) -> Vec<Option<u32>> {
 
 /// A `<dl>` row; skipped when the value is empty.
 pub fn dl_row(label: String, value: String) -> Option<impl IntoView + use<>> {
-    (!value.is_empty())
-        .then(|| view! { <div class="dl-row"><dt>{label}</dt><dd>{value}</dd></div> })
+    (!value.is_empty()).then(|| view! { <div class="dl-row"><dt>{label}</dt><dd>{value}</dd></div> })
 }
 
 #[cfg(test)]
@@ -303,17 +284,7 @@ mod tests {
     fn page_window() {
         assert_eq!(
             page_numbers(5, 10),
-            vec![
-                Some(1),
-                None,
-                Some(3),
-                Some(4),
-                Some(5),
-                Some(6),
-                Some(7),
-                None,
-                Some(10)
-            ]
+            vec![Some(1), None, Some(3), Some(4), Some(5), Some(6), Some(7), None, Some(10)]
         );
         assert_eq!(page_numbers(1, 2), vec![Some(1), Some(2)]);
     }

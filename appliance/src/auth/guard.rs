@@ -61,12 +61,7 @@ fn identify(app: &App, req: &HttpRequest) -> Option<Identity> {
 }
 
 fn bearer(req: &HttpRequest) -> Option<&str> {
-    req.headers()
-        .get(actix_web::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 fn is_api(req: &HttpRequest) -> bool {
@@ -205,8 +200,8 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
         let body = web::Bytes::from_request(&req, payload);
         Box::pin(async move {
             let bytes = body.await?;
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|_| form_error(&req, 400, "error.bad_form"))?;
+            let pairs: Vec<(String, String)> =
+                serde_urlencoded::from_bytes(&bytes).map_err(|_| form_error(&req, 400, "error.bad_form"))?;
             let given = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str()).unwrap_or("");
             if !csrf_ok(&req, given) {
                 return Err(form_error(&req, 403, "error.csrf"));
@@ -231,10 +226,7 @@ impl FromRequest for Actor {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         std::future::ready(
-            identity_of(req)
-                .map(Actor)
-                .ok_or_else(|| actix_web::error::ErrorUnauthorized("sign in first")),
+            identity_of(req).map(Actor).ok_or_else(|| actix_web::error::ErrorUnauthorized("sign in first")),
         )
     }
 }
-

@@ -55,8 +55,7 @@ pub fn require(actor: &Identity, roles: &[Role]) -> Result<()> {
 }
 
 fn valid_username(name: &str) -> bool {
-    (3..=32).contains(&name.len())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+    (3..=32).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 pub fn add_user(store: &Store, actor: &str, username: &str, full_name: &str, role: Role, pw: &str) -> Result<User> {
@@ -83,12 +82,8 @@ pub fn add_user(store: &Store, actor: &str, username: &str, full_name: &str, rol
 
 pub fn set_password(store: &Store, actor: &str, username: &str, pw: &str) -> Result<()> {
     let mut user = store.get::<User>(username)?.ok_or_else(|| AuthError::NoSuchUser(username.into()))?;
-    if user.role == Role::Warga {
-        password::check_new_pin(pw)
-    } else {
-        password::check_new_password(pw)
-    }
-    .map_err(AuthError::Weak)?;
+    if user.role == Role::Warga { password::check_new_pin(pw) } else { password::check_new_password(pw) }
+        .map_err(AuthError::Weak)?;
     user.secret_hash = password::hash(pw).map_err(|e| AuthError::Other(e.to_string()))?;
     let mut changes = vec![Change::put(&user)?.with_detail("password changed")];
     changes.extend(session_deletions(store, username)?);
@@ -260,12 +255,22 @@ fn active_user(store: &Store, username: &str) -> Result<Option<User>> {
 }
 
 fn identity(user: User, session: Option<Session>) -> Identity {
-    Identity { username: user.username, full_name: user.full_name, role: user.role, resident_id: user.resident_id, session }
+    Identity {
+        username: user.username,
+        full_name: user.full_name,
+        role: user.role,
+        resident_id: user.resident_id,
+        session,
+    }
 }
 
 pub fn sign_out(store: &Store, identity: &Identity) -> Result<()> {
     if let Some(s) = &identity.session {
-        store.commit(&identity.username, vec![Change::delete::<Session>(&s.id).with_detail("signed out")], Durability::Durable)?;
+        store.commit(
+            &identity.username,
+            vec![Change::delete::<Session>(&s.id).with_detail("signed out")],
+            Durability::Durable,
+        )?;
     }
     Ok(())
 }
@@ -281,7 +286,11 @@ pub fn sessions_of(store: &Store, username: &str) -> Result<Vec<Session>> {
 pub fn revoke_session(store: &Store, identity: &Identity, session_id: &str) -> Result<bool> {
     match store.get::<Session>(session_id)? {
         Some(s) if s.username == identity.username => {
-            store.commit(&identity.username, vec![Change::delete::<Session>(session_id).with_detail("revoked")], Durability::Durable)?;
+            store.commit(
+                &identity.username,
+                vec![Change::delete::<Session>(session_id).with_detail("revoked")],
+                Durability::Durable,
+            )?;
             Ok(true)
         }
         _ => Ok(false),
@@ -302,7 +311,11 @@ pub fn reauthenticate(store: &Store, throttle: &Throttle, identity: &Identity, s
         return Err(AuthError::BadCredentials);
     }
     session.reauth_at = Some(Utc::now());
-    store.commit(&identity.username, vec![Change::put(&session)?.with_detail("re-authenticated")], Durability::Durable)?;
+    store.commit(
+        &identity.username,
+        vec![Change::put(&session)?.with_detail("re-authenticated")],
+        Durability::Durable,
+    )?;
     Ok(())
 }
 
@@ -371,9 +384,15 @@ mod tests {
     fn weak_passwords_and_bad_names_are_refused() {
         let (_d, s) = store();
         assert!(matches!(add_user(&s, "t", "sari", "S", Role::Admin, "short"), Err(AuthError::Weak(Weak::TooShort))));
-        assert!(matches!(add_user(&s, "t", "a b", "S", Role::Admin, "kopi tubruk di balai"), Err(AuthError::BadUsername)));
+        assert!(matches!(
+            add_user(&s, "t", "a b", "S", Role::Admin, "kopi tubruk di balai"),
+            Err(AuthError::BadUsername)
+        ));
         add_user(&s, "t", "sari", "S", Role::Admin, "kopi tubruk di balai").unwrap();
-        assert!(matches!(add_user(&s, "t", "sari", "S", Role::Admin, "kopi tubruk di balai"), Err(AuthError::Exists(_))));
+        assert!(matches!(
+            add_user(&s, "t", "sari", "S", Role::Admin, "kopi tubruk di balai"),
+            Err(AuthError::Exists(_))
+        ));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! composition rules, not in a list of common breached passwords; argon2id with
 //! the library's default (OWASP-recommended) parameters.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -55,16 +55,11 @@ pub fn check_new_password(pw: &str) -> Result<(), Weak> {
 /// A warga PIN is six digits, issued at the office; sign-in throttling is what
 /// makes a small space safe.
 pub fn check_new_pin(pin: &str) -> Result<(), Weak> {
-    if pin.len() == PIN_LEN && pin.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(Weak::PinFormat)
-    }
+    if pin.len() == PIN_LEN && pin.bytes().all(|b| b.is_ascii_digit()) { Ok(()) } else { Err(Weak::PinFormat) }
 }
 
 pub fn hash(secret: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
     Argon2::default()
         .hash_password(secret.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -72,9 +67,7 @@ pub fn hash(secret: &str) -> anyhow::Result<String> {
 }
 
 pub fn verify(secret: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok())
-        .unwrap_or(false)
+    PasswordHash::new(phc).map(|h| Argon2::default().verify_password(secret.as_bytes(), &h).is_ok()).unwrap_or(false)
 }
 
 /// Spends the same time as a real check, so a sign-in for an unknown user
@@ -90,11 +83,7 @@ pub fn verify_dummy(secret: &str) {
 pub fn generate() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     (0..4)
-        .map(|_| {
-            (0..4)
-                .map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char)
-                .collect::<String>()
-        })
+        .map(|_| (0..4).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect::<String>())
         .collect::<Vec<_>>()
         .join("-")
 }

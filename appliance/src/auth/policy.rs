@@ -1,5 +1,5 @@
 //! The one access policy: every route Balai serves has exactly one row here, and
-//! the server refuses to start if a route has none (see `http::routes`). The
+//! the server refuses to start if a route has none (see `http::registry`). The
 //! matrix test walks this table and checks every role it does not list is
 //! refused.
 

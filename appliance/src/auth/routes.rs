@@ -6,7 +6,7 @@ use super::model::{Role, User, warga_username};
 use super::operations::{self, AuthError};
 use crate::app::App;
 use crate::http::pages::{self, html, local_time, ok, shell, shell_for, with_flash};
-use crate::http::routes::{Endpoint, get, post};
+use crate::http::registry::{Endpoint, get, post};
 use crate::store::{LogEntry, Op};
 use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -119,10 +119,8 @@ async fn complete_signin(
     let (app2, user, secret) = (app.clone(), username.to_string(), secret.to_string());
     let hours = app.config.auth.session_hours;
     // argon2 takes tens of milliseconds: keep it off the async workers.
-    let result = web::block(move || {
-        operations::sign_in(&app2.store, &app2.throttle, hours, &user, &secret, &agent)
-    })
-    .await;
+    let result =
+        web::block(move || operations::sign_in(&app2.store, &app2.throttle, hours, &user, &secret, &agent)).await;
     match result {
         Ok(Ok((token, session))) => {
             let default = if session.username.starts_with("warga:") { "/me" } else { "/dashboard" };
@@ -144,7 +142,12 @@ async fn complete_signin(
     }
 }
 
-async fn signout(req: HttpRequest, app: web::Data<App>, actor: Actor, _form: CsrfForm<serde::de::IgnoredAny>) -> HttpResponse {
+async fn signout(
+    req: HttpRequest,
+    app: web::Data<App>,
+    actor: Actor,
+    _form: CsrfForm<serde::de::IgnoredAny>,
+) -> HttpResponse {
     if operations::sign_out(&app.store, &actor.0).is_err() {
         return pages::error_page(&req, 500, "error.internal");
     }
@@ -357,7 +360,7 @@ const AUDIT_PAGE: usize = 50;
 fn audit_matches(e: &LogEntry, q: &AuditQuery, person_ids: &[String]) -> bool {
     let day = e.time.format("%Y-%m-%d").to_string();
     (q.actor.is_empty() || e.actor.contains(q.actor.trim()))
-        && (q.person.is_empty() || person_ids.iter().any(|id| *id == e.id))
+        && (q.person.is_empty() || person_ids.contains(&e.id))
         && (q.from.is_empty() || day.as_str() >= q.from.as_str())
         && (q.to.is_empty() || day.as_str() <= q.to.as_str())
 }
@@ -394,7 +397,12 @@ fn audit_props(req: &HttpRequest, app: &App, q: &AuditQuery) -> AuditProps {
     }
     AuditProps {
         shell: shell(req),
-        filter: AuditFilter { person: q.person.clone(), actor: q.actor.clone(), from: q.from.clone(), to: q.to.clone() },
+        filter: AuditFilter {
+            person: q.person.clone(),
+            actor: q.actor.clone(),
+            from: q.from.clone(),
+            to: q.to.clone(),
+        },
         rows,
         page: Pagination { page, total_pages: total.div_ceil(AUDIT_PAGE as u64).max(1) as u32, total_items: total },
         verify: None,
@@ -420,7 +428,9 @@ async fn audit_verify(req: HttpRequest, app: web::Data<App>, _f: CsrfForm<serde:
     let lang = pages::lang(&req);
     let mut props = audit_props(&req, &app, &AuditQuery::default());
     props.verify = Some(match app.store.verify_chain() {
-        Ok(r) if r.ok() => ChainCheck { ok: true, text: tf(lang, "audit.chain.ok", &[("count", &r.entries.to_string())]) },
+        Ok(r) if r.ok() => {
+            ChainCheck { ok: true, text: tf(lang, "audit.chain.ok", &[("count", &r.entries.to_string())]) }
+        }
         Ok(r) => ChainCheck { ok: false, text: format!("{} {}", t(lang, "audit.chain.broken"), r.problems.join("; ")) },
         Err(_) => ChainCheck { ok: false, text: t(lang, "error.internal") },
     });

@@ -75,10 +75,16 @@ pub enum UserCmd {
     },
     List,
     /// Set a new password, read from standard input; ends the user's sessions.
-    Passwd { username: String },
+    Passwd {
+        username: String,
+    },
     /// Disable an account and end its sessions.
-    Disable { username: String },
-    Enable { username: String },
+    Disable {
+        username: String,
+    },
+    Enable {
+        username: String,
+    },
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -187,7 +193,10 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
         Request::UserAdd { username, role, full_name, password } => {
             let name = if full_name.is_empty() { username.clone() } else { full_name };
             match auth_ops::add_user(&app.store, actor, &username, &name, role, &password) {
-                Ok(u) => Reply::ok(format!("user {} added ({})", u.username, role.code()), serde_json::json!({ "username": u.username })),
+                Ok(u) => Reply::ok(
+                    format!("user {} added ({})", u.username, role.code()),
+                    serde_json::json!({ "username": u.username }),
+                ),
                 Err(e) => Reply::fail(user_error(e)),
             }
         }
@@ -196,7 +205,15 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
                 let text = users
                     .iter()
                     .filter(|u| u.role != Role::Warga)
-                    .map(|u| format!("{:<20} {:<12} {}{}", u.username, u.role.code(), u.full_name, if u.disabled { " (disabled)" } else { "" }))
+                    .map(|u| {
+                        format!(
+                            "{:<20} {:<12} {}{}",
+                            u.username,
+                            u.role.code(),
+                            u.full_name,
+                            if u.disabled { " (disabled)" } else { "" }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
                 let json = users
@@ -207,17 +224,23 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
             }
             Err(e) => Reply::fail(e.to_string()),
         },
-        Request::UserPasswd { username, password } => match auth_ops::set_password(&app.store, actor, &username, &password) {
-            Ok(()) => Reply::ok(format!("password of {username} changed"), serde_json::json!({ "username": username })),
-            Err(e) => Reply::fail(user_error(e)),
-        },
-        Request::UserDisable { username, disabled } => match auth_ops::set_disabled(&app.store, actor, &username, disabled) {
-            Ok(()) => Reply::ok(
-                format!("{username} {}", if disabled { "disabled" } else { "enabled" }),
-                serde_json::json!({ "username": username, "disabled": disabled }),
-            ),
-            Err(e) => Reply::fail(user_error(e)),
-        },
+        Request::UserPasswd { username, password } => {
+            match auth_ops::set_password(&app.store, actor, &username, &password) {
+                Ok(()) => {
+                    Reply::ok(format!("password of {username} changed"), serde_json::json!({ "username": username }))
+                }
+                Err(e) => Reply::fail(user_error(e)),
+            }
+        }
+        Request::UserDisable { username, disabled } => {
+            match auth_ops::set_disabled(&app.store, actor, &username, disabled) {
+                Ok(()) => Reply::ok(
+                    format!("{username} {}", if disabled { "disabled" } else { "enabled" }),
+                    serde_json::json!({ "username": username, "disabled": disabled }),
+                ),
+                Err(e) => Reply::fail(user_error(e)),
+            }
+        }
         Request::TokenIssue { user, label } => match auth_ops::issue_api_token(&app.store, actor, &user, &label) {
             Ok(token) => Reply::ok(token.clone(), serde_json::json!({ "token": token, "user": user })),
             Err(e) => Reply::fail(user_error(e)),
@@ -251,7 +274,8 @@ fn import_bytes(app: &App, actor: &str, b64: &str) -> Reply {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(b64) else {
         return Reply::fail("file could not be transferred");
     };
-    let limits = import::ImportLimits { max_bytes: app.config.limits.upload_bytes.max(50 * 1024 * 1024), ..Default::default() };
+    let limits =
+        import::ImportLimits { max_bytes: app.config.limits.upload_bytes.max(50 * 1024 * 1024), ..Default::default() };
     let plan = if bytes.starts_with(b"PK\x03\x04") {
         import::parse_xlsx_with(&bytes, &limits)
     } else {

@@ -4,6 +4,6 @@
 
 pub mod openapi;
 pub mod pages;
-pub mod routes;
+pub mod registry;
 pub mod server;
 pub mod tls;

@@ -114,9 +114,32 @@ fn response_schema(path: &str) -> Value {
 fn schemas() -> Value {
     let text = json!({ "type": "string" });
     let input_fields = [
-        "nik", "name", "birth_place", "birth_date", "sex", "religion", "education", "education_current", "occupation",
-        "marital_status", "blood_type", "citizenship", "family_id", "no_kk", "family_relation", "dusun", "rw", "rt",
-        "address", "father_nik", "father_name", "mother_nik", "mother_name", "phone", "status", "nik_warning_ack",
+        "nik",
+        "name",
+        "birth_place",
+        "birth_date",
+        "sex",
+        "religion",
+        "education",
+        "education_current",
+        "occupation",
+        "marital_status",
+        "blood_type",
+        "citizenship",
+        "family_id",
+        "no_kk",
+        "family_relation",
+        "dusun",
+        "rw",
+        "rt",
+        "address",
+        "father_nik",
+        "father_name",
+        "mother_nik",
+        "mother_name",
+        "phone",
+        "status",
+        "nik_warning_ack",
     ];
     let props: Map<String, Value> = input_fields.iter().map(|f| (f.to_string(), text.clone())).collect();
     json!({

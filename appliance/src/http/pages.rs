@@ -24,9 +24,7 @@ const NAV: &[(&str, &str)] = &[
 ];
 
 pub fn village_name(req: &HttpRequest) -> String {
-    req.app_data::<web::Data<App>>()
-        .map(|app| crate::village::operations::profile(&app.store).name)
-        .unwrap_or_default()
+    req.app_data::<web::Data<App>>().map(|app| crate::village::operations::profile(&app.store).name).unwrap_or_default()
 }
 
 pub fn shell(req: &HttpRequest) -> Shell {
@@ -52,7 +50,8 @@ pub fn shell_for(req: &HttpRequest, identity: Option<&Identity>) -> Shell {
     Shell {
         lang,
         village_name: village_name(req),
-        user: identity.map(|i| UserBadge { name: i.full_name.clone(), role_label: t(lang, &format!("role.{}", i.role.code())) }),
+        user: identity
+            .map(|i| UserBadge { name: i.full_name.clone(), role_label: t(lang, &format!("role.{}", i.role.code())) }),
         csrf: identity.map(|i| i.csrf().to_string()).unwrap_or_default(),
         nav,
         flash: None,
@@ -70,7 +69,10 @@ pub fn with_flash(mut shell: Shell, kind: FlashKind, text: String) -> Shell {
 pub fn html(status: u16, body: String) -> HttpResponse {
     HttpResponse::build(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
         .content_type("text/html; charset=utf-8")
-        .insert_header(("Content-Security-Policy", "default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'"))
+        .insert_header((
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'none'; frame-ancestors 'none'; form-action 'self'",
+        ))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .insert_header(("Referrer-Policy", "same-origin"))
         .insert_header(("Cache-Control", "no-store"))
@@ -97,6 +99,7 @@ pub fn local_time(req: &HttpRequest, time: chrono::DateTime<chrono::Utc>) -> Str
         .app_data::<web::Data<App>>()
         .map(|a| (a.config.utc_offset_hours(), a.config.village.timezone.to_ascii_uppercase()))
         .unwrap_or((7, "WIB".into()));
-    let offset = chrono::FixedOffset::east_opt(hours * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    let offset =
+        chrono::FixedOffset::east_opt(hours * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
     format!("{} {zone}", time.with_timezone(&offset).format("%d-%m-%Y %H:%M"))
 }

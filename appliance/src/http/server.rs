@@ -2,7 +2,7 @@
 //! the CA certificate and redirect to HTTPS. actix stops gracefully on SIGTERM
 //! and SIGINT; the store is flushed after the last request has finished.
 
-use super::routes;
+use super::registry;
 use crate::app::App;
 use crate::auth::guard;
 use actix_web::middleware::{Compress, from_fn};
@@ -20,7 +20,7 @@ pub async fn serve(app: Arc<App>, tls: Arc<rustls::ServerConfig>) -> anyhow::Res
             .wrap(from_fn(guard::guard))
             .wrap(Compress::default())
             .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %T").log_target("balai::http"))
-            .configure(routes::configure)
+            .configure(registry::configure)
             .default_service(web::to(not_found))
     })
     .workers(cfg.workers.max(1))
@@ -34,7 +34,7 @@ pub async fn serve(app: Arc<App>, tls: Arc<rustls::ServerConfig>) -> anyhow::Res
         ActixApp::new()
             .app_data(data.clone())
             .app_data(web::Data::new(https_port))
-            .route("/ca.crt", web::get().to(routes::ca_cert))
+            .route("/ca.crt", web::get().to(registry::ca_cert))
             .route("/healthz", web::get().to(plain_healthz))
             .default_service(web::to(redirect_to_https))
     })
@@ -52,7 +52,10 @@ pub async fn serve(app: Arc<App>, tls: Arc<rustls::ServerConfig>) -> anyhow::Res
     Ok(())
 }
 
-async fn futures_join(a: actix_web::dev::Server, b: actix_web::dev::Server) -> (std::io::Result<()>, std::io::Result<()>) {
+async fn futures_join(
+    a: actix_web::dev::Server,
+    b: actix_web::dev::Server,
+) -> (std::io::Result<()>, std::io::Result<()>) {
     let hb = b.handle();
     let ha = a.handle();
     let ta = actix_web::rt::spawn(a);
@@ -72,7 +75,8 @@ async fn plain_healthz() -> HttpResponse {
 async fn redirect_to_https(req: HttpRequest, port: web::Data<u16>) -> HttpResponse {
     let host = req.connection_info().host().split(':').next().unwrap_or("balai.local").to_string();
     let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let location = if **port == 443 { format!("https://{host}{path}") } else { format!("https://{host}:{}{path}", **port) };
+    let location =
+        if **port == 443 { format!("https://{host}{path}") } else { format!("https://{host}:{}{path}", **port) };
     HttpResponse::PermanentRedirect().insert_header(("Location", location)).finish()
 }
 

@@ -97,11 +97,7 @@ impl Regions {
         }
         for row in records(kecamatan) {
             if let [code, _, kab, name, ..] = row.as_slice() {
-                let kec = Kecamatan {
-                    code: undotted(code),
-                    kabupaten: undotted(kab),
-                    name: name.clone(),
-                };
+                let kec = Kecamatan { code: undotted(code), kabupaten: undotted(kab), name: name.clone() };
                 r.kecamatan.insert(kec.code.clone(), kec);
             }
         }
@@ -165,11 +161,7 @@ impl Regions {
     /// The kabupaten/kota of a province, sorted by code.
     pub fn kabupaten_in(&self, province: &str) -> Vec<&Kabupaten> {
         let p = undotted(province);
-        let mut v: Vec<_> = self
-            .kabupaten
-            .values()
-            .filter(|k| k.province == p)
-            .collect();
+        let mut v: Vec<_> = self.kabupaten.values().filter(|k| k.province == p).collect();
         v.sort_by(|a, b| a.code.cmp(&b.code));
         v
     }
@@ -177,22 +169,14 @@ impl Regions {
     /// The kecamatan of a kabupaten/kota, sorted by code.
     pub fn kecamatan_in(&self, kabupaten: &str) -> Vec<&Kecamatan> {
         let k = undotted(kabupaten);
-        let mut v: Vec<_> = self
-            .kecamatan
-            .values()
-            .filter(|c| c.kabupaten == k)
-            .collect();
+        let mut v: Vec<_> = self.kecamatan.values().filter(|c| c.kabupaten == k).collect();
         v.sort_by(|a, b| a.code.cmp(&b.code));
         v
     }
 
     /// Counts of (provinces, kabupaten/kota, kecamatan).
     pub fn counts(&self) -> (usize, usize, usize) {
-        (
-            self.provinces.len(),
-            self.kabupaten.len(),
-            self.kecamatan.len(),
-        )
+        (self.provinces.len(), self.kabupaten.len(), self.kecamatan.len())
     }
 }
 
@@ -255,9 +239,6 @@ mod tests {
     #[test]
     fn describe_names() {
         let d = regions().describe("110101");
-        assert!(
-            d.starts_with("Bakongan, Kabupaten Aceh Selatan, Aceh"),
-            "{d}"
-        );
+        assert!(d.starts_with("Bakongan, Kabupaten Aceh Selatan, Aceh"), "{d}");
     }
 }

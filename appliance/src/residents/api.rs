@@ -8,7 +8,7 @@ use super::stats;
 use crate::app::App;
 use crate::auth::guard::Actor;
 use crate::http::pages;
-use crate::http::routes::{Endpoint, get, post, put};
+use crate::http::registry::{Endpoint, get, post, put};
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::Lang;
 use serde::{Deserialize, Serialize};
@@ -76,17 +76,18 @@ fn register_error(lang: Lang, e: RegisterError) -> HttpResponse {
         RegisterError::Invalid(errs) => {
             (422, "invalid", errs.iter().map(|e| problem(e.field, e.key, &e.detail)).collect())
         }
-        RegisterError::NeedsAck(ws) => (
-            422,
-            "warnings need nik_warning_ack",
-            ws.iter().map(|w| problem(w.field, w.key, &w.detail)).collect(),
-        ),
-        RegisterError::DuplicateNik(holder) => (409, "duplicate", vec![problem("nik", "residents.nik.duplicate", &holder)]),
+        RegisterError::NeedsAck(ws) => {
+            (422, "warnings need nik_warning_ack", ws.iter().map(|w| problem(w.field, w.key, &w.detail)).collect())
+        }
+        RegisterError::DuplicateNik(holder) => {
+            (409, "duplicate", vec![problem("nik", "residents.nik.duplicate", &holder)])
+        }
         RegisterError::DuplicateKk(kk) => (409, "duplicate", vec![problem("no_kk", "residents.kk.duplicate", &kk)]),
         RegisterError::NotFound => (404, "not found", vec![]),
         RegisterError::Store(_) => (500, "internal", vec![]),
     };
-    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+    let status =
+        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
     HttpResponse::build(status).json(ApiError { error: error.into(), fields })
 }
 
@@ -97,14 +98,14 @@ fn json_error(status: u16, message: &str) -> HttpResponse {
 
 /// JSON bodies are parsed here (not by an extractor) so a malformed body gets
 /// the API's own error shape naming the problem.
-fn parse_input(body: &[u8]) -> Result<ResidentInput, HttpResponse> {
-    serde_json::from_slice(body).map_err(|e| json_error(400, &format!("body is not a resident: {e}")))
+fn parse_input(body: &[u8]) -> Result<ResidentInput, Box<HttpResponse>> {
+    serde_json::from_slice(body).map_err(|e| Box::new(json_error(400, &format!("body is not a resident: {e}"))))
 }
 
 async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::Bytes) -> HttpResponse {
     let input = match parse_input(&body) {
         Ok(i) => i,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let who = actor.0.username.clone();
     let app2 = app.clone();
@@ -118,10 +119,16 @@ async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::
     }
 }
 
-async fn update(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::Path<String>, body: web::Bytes) -> HttpResponse {
+async fn update(
+    req: HttpRequest,
+    app: web::Data<App>,
+    actor: Actor,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
     let input = match parse_input(&body) {
         Ok(i) => i,
-        Err(resp) => return resp,
+        Err(resp) => return *resp,
     };
     let (who, id, app2) = (actor.0.username.clone(), path.into_inner(), app.clone());
     match web::block(move || ops::update(&app2.store, &who, &id, &input)).await {

@@ -18,26 +18,11 @@ pub struct Code {
 }
 
 const fn c(code: u8, label: &'static str, label_en: &'static str) -> Code {
-    Code {
-        code,
-        label,
-        label_en,
-        aliases: &[],
-    }
+    Code { code, label, label_en, aliases: &[] }
 }
 
-const fn a(
-    code: u8,
-    label: &'static str,
-    label_en: &'static str,
-    aliases: &'static [&'static str],
-) -> Code {
-    Code {
-        code,
-        label,
-        label_en,
-        aliases,
-    }
+const fn a(code: u8, label: &'static str, label_en: &'static str, aliases: &'static [&'static str]) -> Code {
+    Code { code, label, label_en, aliases }
 }
 
 /// The code tables, named after OpenSID's columns.
@@ -181,11 +166,7 @@ impl Table {
         let key = fold(t);
         self.entries()
             .iter()
-            .find(|e| {
-                fold(e.label) == key
-                    || fold(e.label_en) == key
-                    || e.aliases.iter().any(|al| fold(al) == key)
-            })
+            .find(|e| fold(e.label) == key || fold(e.label_en) == key || e.aliases.iter().any(|al| fold(al) == key))
             .map(|e| e.code)
     }
 }
@@ -197,11 +178,7 @@ pub fn options(table: Table) -> Vec<(u8, &'static str)> {
 
 /// (code, English label) pairs for a form select, in code order.
 pub fn options_en(table: Table) -> Vec<(u8, &'static str)> {
-    table
-        .entries()
-        .iter()
-        .map(|e| (e.code, e.label_en))
-        .collect()
+    table.entries().iter().map(|e| (e.code, e.label_en)).collect()
 }
 
 /// "1", "01", "1.0" (what spreadsheets make of a number) → 1.
@@ -215,10 +192,7 @@ fn parse_code_number(t: &str) -> Option<u8> {
 
 /// Upper-case, spaces removed: the comparison key for labels.
 fn fold(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_uppercase)
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect()
 }
 
 const SEX: &[Code] = &[
@@ -228,63 +202,29 @@ const SEX: &[Code] = &[
 
 const AGAMA: &[Code] = &[
     a(1, "ISLAM", "Islam", &["MUSLIM"]),
-    a(
-        2,
-        "KRISTEN",
-        "Protestant",
-        &["KRISTEN PROTESTAN", "PROTESTAN"],
-    ),
+    a(2, "KRISTEN", "Protestant", &["KRISTEN PROTESTAN", "PROTESTAN"]),
     a(3, "KATHOLIK", "Catholic", &["KATOLIK", "KRISTEN KATHOLIK"]),
     a(4, "HINDU", "Hindu", &[]),
     a(5, "BUDHA", "Buddhist", &["BUDDHA"]),
     a(6, "KHONGHUCU", "Confucian", &["KONGHUCU", "KONG HU CU"]),
-    a(
-        7,
-        "Kepercayaan Terhadap Tuhan YME / Lainnya",
-        "Other belief",
-        &["KEPERCAYAAN", "LAINNYA"],
-    ),
+    a(7, "Kepercayaan Terhadap Tuhan YME / Lainnya", "Other belief", &["KEPERCAYAAN", "LAINNYA"]),
 ];
 
 const PENDIDIKAN_KK: &[Code] = &[
-    a(
-        1,
-        "TIDAK / BELUM SEKOLAH",
-        "No schooling",
-        &["TIDAK/BLM SEKOLAH"],
-    ),
+    a(1, "TIDAK / BELUM SEKOLAH", "No schooling", &["TIDAK/BLM SEKOLAH"]),
     c(2, "BELUM TAMAT SD/SEDERAJAT", "Primary not completed"),
     a(3, "TAMAT SD / SEDERAJAT", "Primary school", &["SD"]),
     a(4, "SLTP/SEDERAJAT", "Junior high school", &["SMP", "SLTP"]),
-    a(
-        5,
-        "SLTA / SEDERAJAT",
-        "Senior high school",
-        &["SMA", "SLTA"],
-    ),
+    a(5, "SLTA / SEDERAJAT", "Senior high school", &["SMA", "SLTA"]),
     a(6, "DIPLOMA I / II", "Diploma I/II", &["D1", "D2"]),
-    a(
-        7,
-        "AKADEMI/ DIPLOMA III/S. MUDA",
-        "Diploma III",
-        &["D3", "AKADEMI/DIPLOMA III/SARJANA MUDA"],
-    ),
-    a(
-        8,
-        "DIPLOMA IV/ STRATA I",
-        "Bachelor's degree",
-        &["S1", "D4", "STRATA I"],
-    ),
+    a(7, "AKADEMI/ DIPLOMA III/S. MUDA", "Diploma III", &["D3", "AKADEMI/DIPLOMA III/SARJANA MUDA"]),
+    a(8, "DIPLOMA IV/ STRATA I", "Bachelor's degree", &["S1", "D4", "STRATA I"]),
     a(9, "STRATA II", "Master's degree", &["S2"]),
     a(10, "STRATA III", "Doctorate", &["S3"]),
 ];
 
 const PENDIDIKAN_SEDANG: &[Code] = &[
-    c(
-        1,
-        "BELUM MASUK TK/KELOMPOK BERMAIN",
-        "Not yet in kindergarten",
-    ),
+    c(1, "BELUM MASUK TK/KELOMPOK BERMAIN", "Not yet in kindergarten"),
     c(2, "SEDANG TK/KELOMPOK BERMAIN", "In kindergarten"),
     c(3, "TIDAK PERNAH SEKOLAH", "Never attended school"),
     c(4, "SEDANG SD/SEDERAJAT", "In primary school"),
@@ -310,26 +250,11 @@ const PENDIDIKAN_SEDANG: &[Code] = &[
 ];
 
 const PEKERJAAN: &[Code] = &[
-    a(
-        1,
-        "BELUM/TIDAK BEKERJA",
-        "Not working",
-        &["TIDAK BEKERJA", "BELUM BEKERJA"],
-    ),
-    a(
-        2,
-        "MENGURUS RUMAH TANGGA",
-        "Homemaker",
-        &["IRT", "IBU RUMAH TANGGA"],
-    ),
+    a(1, "BELUM/TIDAK BEKERJA", "Not working", &["TIDAK BEKERJA", "BELUM BEKERJA"]),
+    a(2, "MENGURUS RUMAH TANGGA", "Homemaker", &["IRT", "IBU RUMAH TANGGA"]),
     a(3, "PELAJAR/MAHASISWA", "Student", &["PELAJAR", "MAHASISWA"]),
     c(4, "PENSIUNAN", "Retired"),
-    a(
-        5,
-        "PEGAWAI NEGERI SIPIL (PNS)",
-        "Civil servant",
-        &["PNS", "PEGAWAI NEGERI SIPIL"],
-    ),
+    a(5, "PEGAWAI NEGERI SIPIL (PNS)", "Civil servant", &["PNS", "PEGAWAI NEGERI SIPIL"]),
     a(6, "TENTARA NASIONAL INDONESIA (TNI)", "Soldier", &["TNI"]),
     a(7, "KEPOLISIAN RI (POLRI)", "Police", &["POLRI"]),
     c(8, "PERDAGANGAN", "Trade"),
@@ -344,12 +269,7 @@ const PEKERJAAN: &[Code] = &[
     c(17, "KARYAWAN BUMD", "KARYAWAN BUMD"),
     c(18, "KARYAWAN HONORER", "Contract employee"),
     c(19, "BURUH HARIAN LEPAS", "Day labourer"),
-    a(
-        20,
-        "BURUH TANI/PERKEBUNAN",
-        "Farm labourer",
-        &["BURUH TANI"],
-    ),
+    a(20, "BURUH TANI/PERKEBUNAN", "Farm labourer", &["BURUH TANI"]),
     c(21, "BURUH NELAYAN/PERIKANAN", "Fishery labourer"),
     c(22, "BURUH PETERNAKAN", "Livestock labourer"),
     c(23, "PEMBANTU RUMAH TANGGA", "Domestic worker"),
@@ -382,17 +302,8 @@ const PEKERJAAN: &[Code] = &[
     c(50, "ANGGOTA BPK", "ANGGOTA BPK"),
     c(51, "PRESIDEN", "President"),
     c(52, "WAKIL PRESIDEN", "Vice president"),
-    c(
-        53,
-        "ANGGOTA MAHKAMAH KONSTITUSI",
-        "ANGGOTA MAHKAMAH KONSTITUSI",
-    ),
-    a(
-        54,
-        "ANGGOTA KABINET KEMENTERIAN",
-        "Cabinet member",
-        &["ANGGOTA KABINET/KEMENTERIAN"],
-    ),
+    c(53, "ANGGOTA MAHKAMAH KONSTITUSI", "ANGGOTA MAHKAMAH KONSTITUSI"),
+    a(54, "ANGGOTA KABINET KEMENTERIAN", "Cabinet member", &["ANGGOTA KABINET/KEMENTERIAN"]),
     c(55, "DUTA BESAR", "Ambassador"),
     c(56, "GUBERNUR", "Governor"),
     c(57, "WAKIL GUBERNUR", "Vice governor"),
@@ -401,11 +312,7 @@ const PEKERJAAN: &[Code] = &[
     c(60, "WALIKOTA", "Mayor"),
     c(61, "WAKIL WALIKOTA", "Vice mayor"),
     c(62, "ANGGOTA DPRD PROVINSI", "ANGGOTA DPRD PROVINSI"),
-    c(
-        63,
-        "ANGGOTA DPRD KABUPATEN/KOTA",
-        "ANGGOTA DPRD KABUPATEN/KOTA",
-    ),
+    c(63, "ANGGOTA DPRD KABUPATEN/KOTA", "ANGGOTA DPRD KABUPATEN/KOTA"),
     c(64, "DOSEN", "Lecturer"),
     c(65, "GURU", "Teacher"),
     c(66, "PILOT", "Pilot"),
@@ -455,11 +362,8 @@ const KK_LEVEL: &[Code] = &[
     c(11, "LAINNYA", "Other"),
 ];
 
-const WARGANEGARA: &[Code] = &[
-    c(1, "WNI", "Indonesian"),
-    c(2, "WNA", "Foreign"),
-    c(3, "DUA KEWARGANEGARAAN", "Dual citizenship"),
-];
+const WARGANEGARA: &[Code] =
+    &[c(1, "WNI", "Indonesian"), c(2, "WNA", "Foreign"), c(3, "DUA KEWARGANEGARAAN", "Dual citizenship")];
 
 const GOLONGAN_DARAH: &[Code] = &[
     c(1, "A", "A"),
@@ -481,18 +385,8 @@ const CACAT: &[Code] = &[
     c(1, "CACAT FISIK", "Physical disability"),
     a(2, "CACAT NETRA/BUTA", "Blind", &["NETRA/BUTA"]),
     a(3, "CACAT RUNGU/WICARA", "Deaf/mute", &["RUNGU/WICARA"]),
-    a(
-        4,
-        "CACAT MENTAL/JIWA",
-        "Mental disability",
-        &["MENTAL/JIWA"],
-    ),
-    a(
-        5,
-        "CACAT FISIK DAN MENTAL",
-        "Physical and mental disability",
-        &["FISIK DAN MENTAL"],
-    ),
+    a(4, "CACAT MENTAL/JIWA", "Mental disability", &["MENTAL/JIWA"]),
+    a(5, "CACAT FISIK DAN MENTAL", "Physical and mental disability", &["FISIK DAN MENTAL"]),
     c(6, "CACAT LAINNYA", "Other disability"),
     c(7, "TIDAK CACAT", "None"),
 ];
@@ -508,16 +402,10 @@ const CARA_KB: &[Code] = &[
     c(99, "Lainnya", "Other"),
 ];
 
-const HAMIL: &[Code] = &[
-    c(1, "HAMIL", "Pregnant"),
-    c(2, "TIDAK HAMIL", "Not pregnant"),
-];
+const HAMIL: &[Code] = &[c(1, "HAMIL", "Pregnant"), c(2, "TIDAK HAMIL", "Not pregnant")];
 
-const KTP_EL: &[Code] = &[
-    c(1, "BELUM", "Not yet"),
-    a(2, "KTP-EL", "e-KTP", &["KTP EL", "E-KTP"]),
-    c(3, "KIA", "Child ID card"),
-];
+const KTP_EL: &[Code] =
+    &[c(1, "BELUM", "Not yet"), a(2, "KTP-EL", "e-KTP", &["KTP EL", "E-KTP"]), c(3, "KIA", "Child ID card")];
 
 const STATUS_REKAM: &[Code] = &[
     c(1, "BELUM WAJIB", "Not yet required"),
@@ -542,12 +430,7 @@ const STATUS_DASAR: &[Code] = &[
 const ID_ASURANSI: &[Code] = &[
     c(1, "Tidak/Belum Punya", "None"),
     a(2, "BPJS Penerima Bantuan Iuran", "BPJS PBI", &["BPJS PBI"]),
-    a(
-        3,
-        "BPJS Non Penerima Bantuan Iuran",
-        "BPJS non-PBI",
-        &["BPJS NON PBI", "BPJS NON-PBI"],
-    ),
+    a(3, "BPJS Non Penerima Bantuan Iuran", "BPJS non-PBI", &["BPJS NON PBI", "BPJS NON-PBI"]),
     a(4, "BPJS Bantuan Daerah", "BPJS regional aid", &[]),
     c(99, "Asuransi Lainnya", "Other insurance"),
 ];
@@ -570,9 +453,7 @@ mod tests {
             let mut keys = std::collections::HashMap::new();
             for e in t.entries() {
                 assert!(codes.insert(e.code), "{t:?} duplicate code {}", e.code);
-                let names = [e.label, e.label_en]
-                    .into_iter()
-                    .chain(e.aliases.iter().copied());
+                let names = [e.label, e.label_en].into_iter().chain(e.aliases.iter().copied());
                 for name in names {
                     let prev = keys.insert(fold(name), e.code);
                     assert!(prev.is_none() || prev == Some(e.code), "{t:?} clash {name}");

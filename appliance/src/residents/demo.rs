@@ -119,13 +119,13 @@ const GROUPS: &[(Group, u64)] = &[
 ];
 
 const JAWA_M: &[&str] = &[
-    "Slamet", "Budi", "Agus", "Joko", "Sutrisno", "Suparman", "Bambang", "Heru", "Eko", "Wahyu",
-    "Teguh", "Sugeng", "Purnomo", "Hadi", "Ahmad", "Muhammad", "Abdul", "Sukardi", "Paimin",
-    "Tukiman", "Suyanto", "Darmaji", "Mulyono", "Subagyo",
+    "Slamet", "Budi", "Agus", "Joko", "Sutrisno", "Suparman", "Bambang", "Heru", "Eko", "Wahyu", "Teguh", "Sugeng",
+    "Purnomo", "Hadi", "Ahmad", "Muhammad", "Abdul", "Sukardi", "Paimin", "Tukiman", "Suyanto", "Darmaji", "Mulyono",
+    "Subagyo",
 ];
 const JAWA_F: &[&str] = &[
-    "Siti", "Sri", "Endang", "Sumiati", "Suharti", "Wartini", "Sulastri", "Ratna", "Dewi", "Tri",
-    "Yuni", "Nur", "Puji", "Wulan", "Ngatini", "Painem", "Sukinah", "Tumini", "Rubiyem", "Suparmi",
+    "Siti", "Sri", "Endang", "Sumiati", "Suharti", "Wartini", "Sulastri", "Ratna", "Dewi", "Tri", "Yuni", "Nur",
+    "Puji", "Wulan", "Ngatini", "Painem", "Sukinah", "Tumini", "Rubiyem", "Suparmi",
 ];
 const JAWA_M2: &[&str] = &[
     "Santoso",
@@ -160,8 +160,8 @@ const JAWA_F2: &[&str] = &[
     "Astuti",
 ];
 const MODERN_M: &[&str] = &[
-    "Rizky", "Fajar", "Dimas", "Aditya", "Bayu", "Arif", "Ilham", "Reza", "Galih", "Yusuf", "Rafi",
-    "Akbar", "Farhan", "Alif",
+    "Rizky", "Fajar", "Dimas", "Aditya", "Bayu", "Arif", "Ilham", "Reza", "Galih", "Yusuf", "Rafi", "Akbar", "Farhan",
+    "Alif",
 ];
 const MODERN_F: &[&str] = &[
     "Nabila",
@@ -178,46 +178,19 @@ const MODERN_F: &[&str] = &[
     "Naura",
     "Safira",
 ];
-const CHRISTIAN_M: &[&str] = &[
-    "Yohanes", "Paulus", "Stefanus", "Antonius", "Yosef", "Markus",
-];
-const CHRISTIAN_F: &[&str] = &[
-    "Maria",
-    "Theresia",
-    "Agnes",
-    "Yuliana",
-    "Veronika",
-    "Elisabeth",
-];
+const CHRISTIAN_M: &[&str] = &["Yohanes", "Paulus", "Stefanus", "Antonius", "Yosef", "Markus"];
+const CHRISTIAN_F: &[&str] = &["Maria", "Theresia", "Agnes", "Yuliana", "Veronika", "Elisabeth"];
 const SUNDA_M: &[&str] = &[
-    "Asep", "Ujang", "Dede", "Cecep", "Yayan", "Dadang", "Ade", "Acep", "Deden", "Iwan", "Encep",
-    "Jajang", "Endang", "Aep",
+    "Asep", "Ujang", "Dede", "Cecep", "Yayan", "Dadang", "Ade", "Acep", "Deden", "Iwan", "Encep", "Jajang", "Endang",
+    "Aep",
 ];
-const SUNDA_F: &[&str] = &[
-    "Euis", "Neng", "Iis", "Imas", "Enok", "Yati", "Cucu", "Nining", "Lilis", "Tati", "Eneng",
-    "Nenden", "Yeyen",
-];
-const SUNDA_M2: &[&str] = &[
-    "Sunarya",
-    "Hidayat",
-    "Saepudin",
-    "Supriatna",
-    "Kurnia",
-    "Permana",
-    "Suherman",
-    "Rohman",
-];
-const SUNDA_F2: &[&str] = &[
-    "Rohaeni",
-    "Nurhayati",
-    "Komalasari",
-    "Rosita",
-    "Kurniasih",
-    "Rahayu",
-];
+const SUNDA_F: &[&str] =
+    &["Euis", "Neng", "Iis", "Imas", "Enok", "Yati", "Cucu", "Nining", "Lilis", "Tati", "Eneng", "Nenden", "Yeyen"];
+const SUNDA_M2: &[&str] = &["Sunarya", "Hidayat", "Saepudin", "Supriatna", "Kurnia", "Permana", "Suherman", "Rohman"];
+const SUNDA_F2: &[&str] = &["Rohaeni", "Nurhayati", "Komalasari", "Rosita", "Kurniasih", "Rahayu"];
 const MELAYU_M: &[&str] = &[
-    "Zulkifli", "Azhar", "Syahrul", "Hasan", "Rahmat", "Fauzi", "Ismail", "Khairul", "Syamsul",
-    "Harun", "Hamdan", "Zainal",
+    "Zulkifli", "Azhar", "Syahrul", "Hasan", "Rahmat", "Fauzi", "Ismail", "Khairul", "Syamsul", "Harun", "Hamdan",
+    "Zainal",
 ];
 const MELAYU_F: &[&str] = &[
     "Nurhayati",
@@ -244,40 +217,12 @@ const BUGIS_M: &[&str] = &[
     "Jamaluddin",
     "Kaharuddin",
 ];
-const BUGIS_F: &[&str] = &[
-    "Tenri",
-    "Sitti Hasnah",
-    "Nurhaeda",
-    "Rosmini",
-    "Nurmiati",
-    "Hamsiah",
-    "Syamsiah",
-    "Besse",
-    "Hasnawati",
-];
-const BATAK_M: &[&str] = &[
-    "Tigor",
-    "Parlindungan",
-    "Hotman",
-    "Binsar",
-    "Togar",
-    "Maruli",
-    "Sahat",
-    "Poltak",
-    "Jonner",
-    "Bonar",
-];
-const BATAK_F: &[&str] = &[
-    "Rosmawati",
-    "Tiurma",
-    "Lasmaria",
-    "Dameria",
-    "Rotua",
-    "Hotnida",
-    "Rumiris",
-    "Nurhayati",
-    "Masniari",
-];
+const BUGIS_F: &[&str] =
+    &["Tenri", "Sitti Hasnah", "Nurhaeda", "Rosmini", "Nurmiati", "Hamsiah", "Syamsiah", "Besse", "Hasnawati"];
+const BATAK_M: &[&str] =
+    &["Tigor", "Parlindungan", "Hotman", "Binsar", "Togar", "Maruli", "Sahat", "Poltak", "Jonner", "Bonar"];
+const BATAK_F: &[&str] =
+    &["Rosmawati", "Tiurma", "Lasmaria", "Dameria", "Rotua", "Hotnida", "Rumiris", "Nurhayati", "Masniari"];
 const MARGA_CHRISTIAN: &[&str] = &[
     "Simanjuntak",
     "Hutapea",
@@ -290,40 +235,14 @@ const MARGA_CHRISTIAN: &[&str] = &[
     "Manurung",
     "Siahaan",
 ];
-const MARGA_MUSLIM: &[&str] = &[
-    "Nasution", "Lubis", "Harahap", "Siregar", "Daulay", "Hasibuan",
-];
-const BALI_M: &[&str] = &[
-    "Sudarma",
-    "Suarta",
-    "Artawan",
-    "Budiasa",
-    "Suastika",
-    "Wirawan",
-    "Adnyana",
-    "Mertayasa",
-    "Sukadana",
-    "Darma",
-];
-const BALI_F: &[&str] = &[
-    "Sukerti",
-    "Ariani",
-    "Suartini",
-    "Sariasih",
-    "Astiti",
-    "Wartini",
-    "Puspawati",
-    "Mariani",
-    "Suciani",
-];
+const MARGA_MUSLIM: &[&str] = &["Nasution", "Lubis", "Harahap", "Siregar", "Daulay", "Hasibuan"];
+const BALI_M: &[&str] =
+    &["Sudarma", "Suarta", "Artawan", "Budiasa", "Suastika", "Wirawan", "Adnyana", "Mertayasa", "Sukadana", "Darma"];
+const BALI_F: &[&str] =
+    &["Sukerti", "Ariani", "Suartini", "Sariasih", "Astiti", "Wartini", "Puspawati", "Mariani", "Suciani"];
 /// Balinese birth-order names: 1st, 2nd, 3rd, 4th child (then the cycle repeats);
 /// a first-born may also be Gede (boy) or Luh (girl).
-const BALI_ORDER: [&[&str]; 4] = [
-    &["Wayan", "Putu"],
-    &["Made", "Kadek", "Nengah"],
-    &["Nyoman", "Komang"],
-    &["Ketut"],
-];
+const BALI_ORDER: [&[&str]; 4] = [&["Wayan", "Putu"], &["Made", "Kadek", "Nengah"], &["Nyoman", "Komang"], &["Ketut"]];
 const DUSUN: &[&str] = &[
     "Krajan",
     "Sidomulyo",
@@ -336,16 +255,7 @@ const DUSUN: &[&str] = &[
     "Jatisari",
     "Banjarsari",
 ];
-const STREETS: &[&str] = &[
-    "Mawar",
-    "Melati",
-    "Kenanga",
-    "Flamboyan",
-    "Cempaka",
-    "Anggrek",
-    "Dahlia",
-    "Merpati",
-];
+const STREETS: &[&str] = &["Mawar", "Melati", "Kenanga", "Flamboyan", "Cempaka", "Anggrek", "Dahlia", "Merpati"];
 
 /// One RT (neighbourhood unit) with its RW and dusun.
 struct Unit {
@@ -443,10 +353,7 @@ impl Village {
 
     /// Head, spouse, children, sometimes a grandparent or grandchild.
     fn members(&mut self, group: Group, religion: u8, marga: &str) -> Vec<Person> {
-        let head_age = self
-            .rng
-            .weighted(&[(25, 10), (32, 25), (42, 30), (52, 20), (64, 15)])
-            + self.rng.range(0, 9);
+        let head_age = self.rng.weighted(&[(25, 10), (32, 25), (42, 30), (52, 20), (64, 15)]) + self.rng.range(0, 9);
         let female_head = self.rng.chance(12);
         let mut out = Vec::new();
         let head_sex = if female_head { 2 } else { 1 };
@@ -455,16 +362,7 @@ impl Village {
         } else {
             self.rng.weighted(&[(2, 92), (4, 6), (1, 2)])
         };
-        let head = self.person(
-            group,
-            religion,
-            marga,
-            head_sex,
-            head_age,
-            1,
-            head_marital,
-            1,
-        );
+        let head = self.person(group, religion, marga, head_sex, head_age, 1, head_marital, 1);
         out.push(head);
         let mother_age = if head_marital == 2 {
             let age = (head_age - self.rng.range(-2, 8)).max(19);
@@ -484,9 +382,7 @@ impl Village {
     }
 
     fn children(&mut self, out: &mut Vec<Person>, g: Group, rel: u8, marga: &str, mother: i64) {
-        let n = self
-            .rng
-            .weighted(&[(0, 22), (1, 30), (2, 28), (3, 12), (4, 6), (5, 2)]);
+        let n = self.rng.weighted(&[(0, 22), (1, 30), (2, 28), (3, 12), (4, 6), (5, 2)]);
         let oldest = (mother - 19).min(28);
         if oldest < 0 {
             return;
@@ -495,11 +391,7 @@ impl Village {
         ages.sort_unstable_by(|a, b| b.cmp(a));
         for (order, age) in ages.into_iter().enumerate() {
             let sex = if self.rng.chance(51) { 1 } else { 2 };
-            let marital = if age >= 22 && self.rng.chance(15) {
-                3
-            } else {
-                1
-            };
+            let marital = if age >= 22 && self.rng.chance(15) { 3 } else { 1 };
             let child = self.person(g, rel, marga, sex, age, 4, marital, order + 1);
             out.push(child);
         }
@@ -510,11 +402,7 @@ impl Village {
             let age = (head_age + self.rng.range(20, 32)).min(96);
             let relation = if self.rng.chance(60) { 7 } else { 8 };
             let sex = if self.rng.chance(75) { 2 } else { 1 };
-            let marga = if g == Group::Batak && sex == 1 {
-                self.marga(g, rel)
-            } else {
-                String::new()
-            };
+            let marga = if g == Group::Batak && sex == 1 { self.marga(g, rel) } else { String::new() };
             let elder = self.person(g, rel, &marga, sex, age, relation, 4, 1);
             out.push(elder);
         } else if head_age >= 55 && self.rng.chance(10) {
@@ -539,14 +427,7 @@ impl Village {
     ) -> Person {
         let birth = self.birth_date(age);
         let name = self.name(group, religion, marga, sex, birth.year(), order);
-        Person {
-            name,
-            sex,
-            birth,
-            relation,
-            marital,
-            religion,
-        }
+        Person { name, sex, birth, relation, marital, religion }
     }
 
     fn birth_date(&mut self, age: i64) -> NaiveDate {
@@ -554,15 +435,7 @@ impl Village {
         self.cfg.today - Duration::days(days)
     }
 
-    fn name(
-        &mut self,
-        g: Group,
-        religion: u8,
-        marga: &str,
-        sex: u8,
-        year: i32,
-        order: usize,
-    ) -> String {
+    fn name(&mut self, g: Group, religion: u8, marga: &str, sex: u8, year: i32, order: usize) -> String {
         let male = sex == 1;
         let modern = year >= 1995;
         let given = match g {
@@ -570,26 +443,14 @@ impl Village {
             Group::Batak => {
                 let list = if male { BATAK_M } else { BATAK_F };
                 let first = self.given(list, religion, male, modern);
-                let own_marga = if marga.is_empty() {
-                    self.marga(g, religion)
-                } else {
-                    marga.to_string()
-                };
+                let own_marga = if marga.is_empty() { self.marga(g, religion) } else { marga.to_string() };
                 return format!("{first} {own_marga}");
             }
             Group::Jawa => self.given(if male { JAWA_M } else { JAWA_F }, religion, male, modern),
-            Group::Sunda => {
-                self.given(if male { SUNDA_M } else { SUNDA_F }, religion, male, modern)
-            }
-            Group::Melayu => self.given(
-                if male { MELAYU_M } else { MELAYU_F },
-                religion,
-                male,
-                modern,
-            ),
+            Group::Sunda => self.given(if male { SUNDA_M } else { SUNDA_F }, religion, male, modern),
+            Group::Melayu => self.given(if male { MELAYU_M } else { MELAYU_F }, religion, male, modern),
             Group::Bugis => {
-                let first =
-                    self.given(if male { BUGIS_M } else { BUGIS_F }, religion, male, modern);
+                let first = self.given(if male { BUGIS_M } else { BUGIS_F }, religion, male, modern);
                 let noble = if self.rng.chance(15) { "Andi " } else { "" };
                 return format!("{noble}{first}");
             }
@@ -622,11 +483,7 @@ impl Village {
             (_, true) => self.rng.pick(JAWA_M2),
             (_, false) => self.rng.pick(JAWA_F2),
         };
-        if second.eq_ignore_ascii_case(&given) {
-            given
-        } else {
-            format!("{given} {second}")
-        }
+        if second.eq_ignore_ascii_case(&given) { given } else { format!("{given} {second}") }
     }
 
     fn bali_name(&mut self, male: bool, order: usize) -> String {
@@ -652,14 +509,8 @@ impl Village {
         let father = self.parent_name(g, 1);
         let mother = self.parent_name(g, 2);
         let extra = self.extra(g, age, p);
-        let blood_type = self.rng.weighted(&[
-            (Some(13), 60),
-            (None, 10),
-            (Some(1), 8),
-            (Some(2), 8),
-            (Some(3), 3),
-            (Some(4), 11),
-        ]);
+        let blood_type =
+            self.rng.weighted(&[(Some(13), 60), (None, 10), (Some(1), 8), (Some(2), 8), (Some(3), 3), (Some(4), 11)]);
         let u = &self.units[unit];
         let (dusun, rw, rt) = (u.dusun.to_string(), u.rw.clone(), u.rt.clone());
         self.residents.push(Resident {
@@ -696,20 +547,11 @@ impl Village {
     /// Children (kk_level 4) get the head and spouse as parents; the head gets
     /// a live-in parent (kk_level 7) as a parent.
     fn link_parents(&mut self, first: usize, members: &[Person]) {
-        let find = |rel: u8, sex: u8| {
-            members
-                .iter()
-                .position(|m| m.relation == rel && m.sex == sex)
-                .map(|i| first + i)
-        };
+        let find = |rel: u8, sex: u8| members.iter().position(|m| m.relation == rel && m.sex == sex).map(|i| first + i);
         let head = first;
         let head_sex = members[0].sex;
         let father = if head_sex == 1 { Some(head) } else { None };
-        let mother = if head_sex == 2 {
-            Some(head)
-        } else {
-            find(3, 2)
-        };
+        let mother = if head_sex == 2 { Some(head) } else { find(3, 2) };
         for (i, m) in members.iter().enumerate() {
             if m.relation == 4 {
                 self.set_parents(first + i, father, mother);
@@ -717,11 +559,7 @@ impl Village {
         }
         for sex in [1, 2] {
             if let Some(p) = find(7, sex) {
-                let (f, m) = if sex == 1 {
-                    (Some(p), None)
-                } else {
-                    (None, Some(p))
-                };
+                let (f, m) = if sex == 1 { (Some(p), None) } else { (None, Some(p)) };
                 self.set_parents(head, f, m);
             }
         }
@@ -729,18 +567,12 @@ impl Village {
 
     fn set_parents(&mut self, child: usize, father: Option<usize>, mother: Option<usize>) {
         if let Some(f) = father {
-            let (nik, name) = (
-                self.residents[f].nik.clone(),
-                self.residents[f].name.clone(),
-            );
+            let (nik, name) = (self.residents[f].nik.clone(), self.residents[f].name.clone());
             self.residents[child].father_nik = Some(nik);
             self.residents[child].father_name = name;
         }
         if let Some(m) = mother {
-            let (nik, name) = (
-                self.residents[m].nik.clone(),
-                self.residents[m].name.clone(),
-            );
+            let (nik, name) = (self.residents[m].nik.clone(), self.residents[m].name.clone());
             self.residents[child].mother_nik = Some(nik);
             self.residents[child].mother_name = name;
         }
@@ -799,22 +631,11 @@ impl Village {
             16..=18 => (4, Some(7)),
             19..=22 if self.rng.chance(30) => (5, Some(11)),
             _ if year < 1960 => {
-                let e = self
-                    .rng
-                    .weighted(&[(1, 15), (2, 20), (3, 45), (4, 12), (5, 7), (8, 1)]);
+                let e = self.rng.weighted(&[(1, 15), (2, 20), (3, 45), (4, 12), (5, 7), (8, 1)]);
                 (e, None)
             }
             _ if year < 1986 => {
-                let w = [
-                    (1, 3),
-                    (2, 7),
-                    (3, 33),
-                    (4, 25),
-                    (5, 25),
-                    (6, 2),
-                    (7, 2),
-                    (8, 3),
-                ];
+                let w = [(1, 3), (2, 7), (3, 33), (4, 25), (5, 25), (6, 2), (7, 2), (8, 3)];
                 (self.rng.weighted(&w), None)
             }
             _ => {
@@ -910,11 +731,7 @@ fn layout(rng: &mut Rng) -> Vec<Unit> {
             rw_no += 1;
             for _ in 0..rng.range(3, 5) {
                 rt_no += 1;
-                units.push(Unit {
-                    dusun,
-                    rw: format!("{rw_no:03}"),
-                    rt: format!("{rt_no:03}"),
-                });
+                units.push(Unit { dusun, rw: format!("{rw_no:03}"), rt: format!("{rt_no:03}") });
             }
         }
     }
@@ -928,13 +745,7 @@ fn birth_regions(kecamatan: &str) -> (Vec<String>, HashMap<String, String>) {
     let kab_code = kecamatan.get(..4).unwrap_or("");
     let kab_name = r
         .kabupaten(kab_code)
-        .map(|k| {
-            place_name(
-                k.name
-                    .trim_start_matches("Kabupaten ")
-                    .trim_start_matches("Kota "),
-            )
-        })
+        .map(|k| place_name(k.name.trim_start_matches("Kabupaten ").trim_start_matches("Kota ")))
         .unwrap_or_else(|| "Desa".to_string());
     let mut names = HashMap::new();
     names.insert(kecamatan.to_string(), kab_name.clone());
@@ -983,11 +794,7 @@ mod tests {
     fn about_two_thousand_residents_from_six_hundred_families() {
         let (families, residents) = generate(1, 600);
         assert_eq!(families.len(), 600);
-        assert!(
-            (1700..2400).contains(&residents.len()),
-            "{}",
-            residents.len()
-        );
+        assert!((1700..2400).contains(&residents.len()), "{}", residents.len());
         assert_eq!(families[0].id, "f-000001");
         assert_eq!(residents[0].id, "p-000001");
     }
@@ -1017,34 +824,21 @@ mod tests {
     fn families_are_plausible() {
         let (families, residents) = generate(3, 400);
         let today = DemoConfig::new(3, 1).today;
-        let by_id: HashMap<&str, &Resident> =
-            residents.iter().map(|r| (r.id.as_str(), r)).collect();
+        let by_id: HashMap<&str, &Resident> = residents.iter().map(|r| (r.id.as_str(), r)).collect();
         for f in &families {
-            let members: Vec<&Resident> = residents
-                .iter()
-                .filter(|r| r.family_id.as_deref() == Some(f.id.as_str()))
-                .collect();
+            let members: Vec<&Resident> =
+                residents.iter().filter(|r| r.family_id.as_deref() == Some(f.id.as_str())).collect();
             let heads = members.iter().filter(|m| m.family_relation == 1).count();
             assert_eq!(heads, 1, "family {}", f.id);
             let head = by_id[f.head_id.as_deref().expect("head")];
             assert!(age_on(head.birth_date, today) >= 24);
             for m in members.iter().filter(|m| m.family_relation == 4) {
-                let mother = m
-                    .mother_nik
-                    .as_deref()
-                    .and_then(|n| residents.iter().find(|r| r.nik == n));
+                let mother = m.mother_nik.as_deref().and_then(|n| residents.iter().find(|r| r.nik == n));
                 if let Some(mother) = mother {
                     assert!(age_on(mother.birth_date, today) - age_on(m.birth_date, today) >= 18);
                 }
                 if age_on(m.birth_date, today) <= 12 {
-                    assert_eq!(
-                        m.occupation,
-                        if age_on(m.birth_date, today) < 5 {
-                            1
-                        } else {
-                            3
-                        }
-                    );
+                    assert_eq!(m.occupation, if age_on(m.birth_date, today) < 5 { 1 } else { 3 });
                 }
             }
         }
@@ -1058,11 +852,7 @@ mod tests {
     fn fifty_thousand_is_fast_enough_for_benchmarks() {
         let start = std::time::Instant::now();
         let (_, residents) = generate(9, 15_000);
-        assert!(
-            (42_000..58_000).contains(&residents.len()),
-            "{}",
-            residents.len()
-        );
+        assert!((42_000..58_000).contains(&residents.len()), "{}", residents.len());
         // Debug builds are ~10x slower than release; release must stay under 1 s.
         assert!(start.elapsed().as_secs() < 20);
     }

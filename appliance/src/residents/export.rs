@@ -18,9 +18,7 @@ pub fn template_csv() -> Vec<u8> {
 /// No. KK comes from the resident's family (empty if none).
 pub fn to_csv(residents: &[Resident], families: &[Family]) -> Vec<u8> {
     let kk = kk_numbers(families);
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     // Writing into a Vec cannot fail, so the results carry no information.
     let _ = w.write_record(COLUMNS);
     for r in residents {
@@ -32,10 +30,7 @@ pub fn to_csv(residents: &[Resident], families: &[Family]) -> Vec<u8> {
 /// The residents as an XLSX workbook with one sheet, "Data Penduduk".
 /// Identity numbers and dates are text cells (so spreadsheets keep every digit);
 /// codes are number cells.
-pub fn to_xlsx(
-    residents: &[Resident],
-    families: &[Family],
-) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn to_xlsx(residents: &[Resident], families: &[Family]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let kk = kk_numbers(families);
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -83,12 +78,7 @@ fn cell(r: &Resident, kk: &HashMap<&str, &str>, column: &str) -> String {
         "rw" => r.rw.clone(),
         "rt" => r.rt.clone(),
         "nama" => r.name.clone(),
-        "no_kk" => r
-            .family_id
-            .as_deref()
-            .and_then(|f| kk.get(f))
-            .map(|k| k.to_string())
-            .unwrap_or_default(),
+        "no_kk" => r.family_id.as_deref().and_then(|f| kk.get(f)).map(|k| k.to_string()).unwrap_or_default(),
         "nik" => r.nik.clone(),
         "sex" => r.sex.to_string(),
         "tempatlahir" => r.birth_place.clone(),
@@ -112,10 +102,7 @@ fn cell(r: &Resident, kk: &HashMap<&str, &str>, column: &str) -> String {
 
 /// Family id → current No. KK.
 pub fn kk_numbers(families: &[Family]) -> HashMap<&str, &str> {
-    families
-        .iter()
-        .map(|f| (f.id.as_str(), f.kk_number.as_str()))
-        .collect()
+    families.iter().map(|f| (f.id.as_str(), f.kk_number.as_str())).collect()
 }
 
 #[cfg(test)]
@@ -132,17 +119,9 @@ mod tests {
         residents: &[Resident],
         families: &[Family],
     ) -> (Vec<Family>, Vec<Resident>) {
-        let by_kk: HashMap<&str, &str> = families
-            .iter()
-            .map(|f| (f.kk_number.as_str(), f.id.as_str()))
-            .collect();
+        let by_kk: HashMap<&str, &str> = families.iter().map(|f| (f.kk_number.as_str(), f.id.as_str())).collect();
         plan.assign_ids(
-            |f| {
-                by_kk
-                    .get(f.kk_number.as_str())
-                    .map(|s| s.to_string())
-                    .unwrap_or_default()
-            },
+            |f| by_kk.get(f.kk_number.as_str()).map(|s| s.to_string()).unwrap_or_default(),
             |r| residents[r.row - 2].id.clone(),
         )
     }

@@ -103,12 +103,7 @@ pub const EXTRA_COLUMNS: [&str; 20] = [
 ];
 
 /// Columns holding dates (read as dd-mm-YYYY, written the same way).
-pub const DATE_COLUMNS: [&str; 4] = [
-    "tanggallahir",
-    "tanggal_akhir_paspor",
-    "tanggalperkawinan",
-    "tanggalperceraian",
-];
+pub const DATE_COLUMNS: [&str; 4] = ["tanggallahir", "tanggal_akhir_paspor", "tanggalperkawinan", "tanggalperceraian"];
 
 /// The reason recorded on residents whose NIK warnings the import accepted.
 pub const IMPORT_ACK: &str = "impor OpenSID";
@@ -124,11 +119,7 @@ pub struct ImportLimits {
 
 impl Default for ImportLimits {
     fn default() -> Self {
-        ImportLimits {
-            max_bytes: 50 * 1024 * 1024,
-            max_rows: 200_000,
-            max_errors: 1000,
-        }
+        ImportLimits { max_bytes: 50 * 1024 * 1024, max_rows: 200_000, max_errors: 1000 }
     }
 }
 
@@ -247,11 +238,7 @@ pub fn parse_xlsx_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportPlan
     let sheet = names
         .iter()
         .find(|n| n.trim().eq_ignore_ascii_case("data penduduk"))
-        .or_else(|| {
-            names
-                .iter()
-                .find(|n| !n.trim().eq_ignore_ascii_case("kode data"))
-        })
+        .or_else(|| names.iter().find(|n| !n.trim().eq_ignore_ascii_case("kode data")))
         .cloned()
         .ok_or_else(|| vec![file_error("residents.import.empty", "")])?;
     let range = book.worksheet_range(&sheet).map_err(bad)?;
@@ -265,21 +252,15 @@ pub fn parse_xlsx_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportPlan
         .find(|r| r.iter().any(|c| !cell_text(c).is_empty()))
         .map(|r| r.iter().map(|c| header_name(&cell_text(c))).collect())
         .unwrap_or_default();
-    let date_cols: Vec<bool> = header
-        .iter()
-        .map(|h| DATE_COLUMNS.contains(&h.as_str()))
-        .collect();
-    let rows = range.rows().enumerate().map(|(i, r)| {
-        let mut cells = vec![String::new(); first_col];
-        cells.extend(r.iter().enumerate().map(|(j, c)| {
-            if date_cols.get(j).copied().unwrap_or(false) {
-                date_cell_text(c)
-            } else {
-                cell_text(c)
-            }
-        }));
-        (first_row + i + 1, cells)
-    });
+    let date_cols: Vec<bool> = header.iter().map(|h| DATE_COLUMNS.contains(&h.as_str())).collect();
+    let rows =
+        range.rows().enumerate().map(|(i, r)| {
+            let mut cells = vec![String::new(); first_col];
+            cells.extend(r.iter().enumerate().map(|(j, c)| {
+                if date_cols.get(j).copied().unwrap_or(false) { date_cell_text(c) } else { cell_text(c) }
+            }));
+            (first_row + i + 1, cells)
+        });
     plan_rows(rows.collect(), limits, regions(), today())
 }
 
@@ -292,19 +273,11 @@ fn check_size(bytes: &[u8], limits: &ImportLimits) -> Result<(), Vec<RowError>> 
 }
 
 fn too_many_rows(limits: &ImportLimits) -> RowError {
-    file_error(
-        "residents.import.too_many_rows",
-        limits.max_rows.to_string(),
-    )
+    file_error("residents.import.too_many_rows", limits.max_rows.to_string())
 }
 
 fn file_error(key: &'static str, detail: impl Into<String>) -> RowError {
-    RowError {
-        row: 0,
-        column: String::new(),
-        key,
-        detail: detail.into(),
-    }
+    RowError { row: 0, column: String::new(), key, detail: detail.into() }
 }
 
 /// The most frequent of `,`, `;` and tab in the first line.
@@ -312,10 +285,7 @@ fn sniff_delimiter(bytes: &[u8]) -> u8 {
     let line = bytes.split(|b| *b == b'\n').next().unwrap_or(&[]);
     let count = |d: u8| line.iter().filter(|b| **b == d).count();
     // On a tie the last maximum wins, so ',' is preferred.
-    [b'\t', b';', b',']
-        .into_iter()
-        .max_by_key(|d| count(*d))
-        .unwrap_or(b',')
+    [b'\t', b';', b','].into_iter().max_by_key(|d| count(*d)).unwrap_or(b',')
 }
 
 /// UTF-8 if valid, else Latin-1 (what older Windows tools write).
@@ -341,18 +311,12 @@ fn cell_text(cell: &calamine::Data) -> String {
 }
 
 fn number_text(f: f64) -> String {
-    if f.fract() == 0.0 && f.abs() < 1e17 {
-        format!("{}", f as i64)
-    } else {
-        f.to_string()
-    }
+    if f.fract() == 0.0 && f.abs() < 1e17 { format!("{}", f as i64) } else { f.to_string() }
 }
 
 fn date_time_text(dt: &calamine::ExcelDateTime) -> String {
     let (y, m, d, ..) = dt.to_ymd_hms_milli();
-    NaiveDate::from_ymd_opt(y.into(), m.into(), d.into())
-        .map(format_date)
-        .unwrap_or_else(|| dt.as_f64().to_string())
+    NaiveDate::from_ymd_opt(y.into(), m.into(), d.into()).map(format_date).unwrap_or_else(|| dt.as_f64().to_string())
 }
 
 /// A cell in a date column: Excel dates and serial numbers become dd-mm-YYYY.
@@ -373,11 +337,8 @@ pub fn excel_serial_date(serial: f64) -> Option<NaiveDate> {
         return None;
     }
     let days = serial.trunc() as i64;
-    let epoch = if days >= 61 {
-        NaiveDate::from_ymd_opt(1899, 12, 30)?
-    } else {
-        NaiveDate::from_ymd_opt(1899, 12, 31)?
-    };
+    let epoch =
+        if days >= 61 { NaiveDate::from_ymd_opt(1899, 12, 30)? } else { NaiveDate::from_ymd_opt(1899, 12, 31)? };
     epoch.checked_add_signed(Duration::days(days))
 }
 
@@ -396,27 +357,17 @@ impl Header {
                 continue;
             }
             match COLUMNS.iter().position(|c| *c == name) {
-                Some(p) if index[p].is_some() => {
-                    errors.push(header_error("duplicate_column", name))
-                }
+                Some(p) if index[p].is_some() => errors.push(header_error("duplicate_column", name)),
                 Some(p) => index[p] = Some(i),
                 None => errors.push(header_error("unknown_column", name)),
             }
         }
         for req in REQUIRED {
-            if COLUMNS
-                .iter()
-                .position(|c| *c == req)
-                .is_some_and(|p| index[p].is_none())
-            {
+            if COLUMNS.iter().position(|c| *c == req).is_some_and(|p| index[p].is_none()) {
                 errors.push(header_error("missing_column", req.to_string()));
             }
         }
-        if errors.is_empty() {
-            Ok(Header { index })
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Header { index }) } else { Err(errors) }
     }
 
     /// The trimmed cell of `column` in `row` ("" if absent).
@@ -442,12 +393,7 @@ fn header_error(what: &str, column: String) -> RowError {
         "unknown_column" => "residents.import.unknown_column",
         _ => "residents.import.missing_column",
     };
-    RowError {
-        row: 1,
-        detail: column.clone(),
-        column,
-        key,
-    }
+    RowError { row: 1, detail: column.clone(), column, key }
 }
 
 /// Turn (row number, cells) into a plan: header first, then data rows until a
@@ -458,9 +404,7 @@ pub(crate) fn plan_rows(
     regions: &Regions,
     today: NaiveDate,
 ) -> Result<ImportPlan, Vec<RowError>> {
-    let mut rows = rows
-        .into_iter()
-        .filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
+    let mut rows = rows.into_iter().filter(|(_, cells)| cells.iter().any(|c| !c.trim().is_empty()));
     let Some((header_row, header_cells)) = rows.next() else {
         return Err(vec![file_error("residents.import.empty", "")]);
     };
@@ -538,12 +482,7 @@ impl<'a> PlanBuilder<'a> {
         let mut found = Vec::new();
         if let Ok(n) = nik::parse_nik(&resident.nik) {
             let sex = resident.sex;
-            found.extend(nik::check_against(
-                &n,
-                resident.birth_date,
-                sex,
-                self.regions,
-            ));
+            found.extend(nik::check_against(&n, resident.birth_date, sex, self.regions));
         }
         if !found.is_empty() {
             resident.nik_warning_ack = Some(IMPORT_ACK.to_string());
@@ -557,19 +496,14 @@ impl<'a> PlanBuilder<'a> {
             acknowledged_by: "import",
         }));
         let no_kk = no_kk.as_str().to_string();
-        self.residents.push(ImportedResident {
-            row,
-            no_kk,
-            resident,
-        });
+        self.residents.push(ImportedResident { row, no_kk, resident });
     }
 
     fn finish(mut self) -> Result<ImportPlan, Vec<RowError>> {
         if self.errors.len() >= self.limits.max_errors {
             self.errors.truncate(self.limits.max_errors);
             let detail = self.limits.max_errors.to_string();
-            self.errors
-                .push(file_error("residents.import.too_many_errors", detail));
+            self.errors.push(file_error("residents.import.too_many_errors", detail));
         }
         if !self.errors.is_empty() {
             return Err(self.errors);
@@ -578,11 +512,7 @@ impl<'a> PlanBuilder<'a> {
             return Err(vec![file_error("residents.import.no_rows", "")]);
         }
         let families = group_families(&self.residents, &mut self.warnings);
-        Ok(ImportPlan {
-            families,
-            residents: self.residents,
-            warnings: self.warnings,
-        })
+        Ok(ImportPlan { families, residents: self.residents, warnings: self.warnings })
     }
 }
 
@@ -597,17 +527,11 @@ fn group_families(residents: &[ImportedResident], warnings: &mut Vec<RowWarning>
         }
         list.push(ir);
     }
-    order
-        .into_iter()
-        .map(|kk| family_of(kk, &members[kk], warnings))
-        .collect()
+    order.into_iter().map(|kk| family_of(kk, &members[kk], warnings)).collect()
 }
 
 fn family_of(kk: &str, members: &[&ImportedResident], warnings: &mut Vec<RowWarning>) -> Family {
-    let heads: Vec<&&ImportedResident> = members
-        .iter()
-        .filter(|m| m.resident.family_relation == 1)
-        .collect();
+    let heads: Vec<&&ImportedResident> = members.iter().filter(|m| m.resident.family_relation == 1).collect();
     let warn = |key: &'static str, row: usize, detail: String| RowWarning {
         row,
         column: "kk_level".into(),
@@ -621,11 +545,7 @@ fn family_of(kk: &str, members: &[&ImportedResident], warnings: &mut Vec<RowWarn
         1 => {}
         _ => {
             let rows: Vec<String> = heads.iter().map(|h| h.row.to_string()).collect();
-            warnings.push(warn(
-                "residents.import.many_heads",
-                heads[1].row,
-                rows.join(", "),
-            ));
+            warnings.push(warn("residents.import.many_heads", heads[1].row, rows.join(", ")));
         }
     }
     let source = &heads.first().copied().unwrap_or(&first).resident;
@@ -656,11 +576,7 @@ fn parent_nik(v: &mut Validator, raw: &str, field: &'static str) -> Option<Strin
 }
 
 /// One data row → a resident (without ids) and its No. KK, or all its errors.
-fn read_row(
-    h: &Header,
-    row: &[String],
-    today: NaiveDate,
-) -> Result<(Resident, nik::Kk), Vec<FieldError>> {
+fn read_row(h: &Header, row: &[String], today: NaiveDate) -> Result<(Resident, nik::Kk), Vec<FieldError>> {
     let mut v = Validator::default();
     let get = |c: &str| h.get(row, c);
     let nik_digits = digits(get("nik"));
@@ -673,8 +589,7 @@ fn read_row(
     };
     let kk_digits = digits(get("no_kk"));
     let no_kk = if kk_digits.is_empty() {
-        v.errors
-            .push(FieldError::new("no_kk", "residents.kk.empty", ""));
+        v.errors.push(FieldError::new("no_kk", "residents.kk.empty", ""));
         None
     } else {
         v.opt_kk(&kk_digits, "no_kk")
@@ -701,8 +616,7 @@ fn read_row(
     let dusun = v.text(get("dusun"), "dusun", 100);
     let address = v.text(get("alamat"), "alamat", 500);
     let extra = read_extra(&mut v, h, row);
-    let (Some(nik), Some(no_kk), Some(birth_date), Some(sex)) = (nik, no_kk, birth_date, sex)
-    else {
+    let (Some(nik), Some(no_kk), Some(birth_date), Some(sex)) = (nik, no_kk, birth_date, sex) else {
         return Err(v.errors);
     };
     let (Some(religion), Some(education), Some(occupation), Some(marital_status)) =
@@ -775,8 +689,7 @@ fn extra_date(v: &mut Validator, raw: &str, col: &'static str) -> Option<String>
     match parse_date(raw) {
         Some(d) => Some(format_date(d)),
         None => {
-            v.errors
-                .push(FieldError::new(col, "residents.date.format", raw));
+            v.errors.push(FieldError::new(col, "residents.date.format", raw));
             None
         }
     }
@@ -791,8 +704,7 @@ fn extra_text(v: &mut Validator, raw: &str, col: &'static str) -> Option<String>
         _ => false,
     };
     if bad_len {
-        v.errors
-            .push(FieldError::new(col, "residents.import.length", &text));
+        v.errors.push(FieldError::new(col, "residents.import.length", &text));
     }
     (!text.is_empty()).then_some(text)
 }
@@ -813,15 +725,13 @@ mod tests {
         s.into_bytes()
     }
 
-    const BUDI: &str = "Budi Santoso,3310011708800001,3310010101100001,L,Klaten,17-08-1980,ISLAM,5,9,KAWIN,1,Krajan,001,002";
+    const BUDI: &str =
+        "Budi Santoso,3310011708800001,3310010101100001,L,Klaten,17-08-1980,ISLAM,5,9,KAWIN,1,Krajan,001,002";
     const SITI: &str = "Siti Aminah,3310015505820002,3310010101100001,P,Klaten,15/05/1982,1,4,2,2,3,Krajan,001,002";
-    const ANI: &str =
-        "Ani,3310014101100003,3310010202150002,2,Klaten,2010-01-01,1,2,3,1,4,Krajan,002,002";
+    const ANI: &str = "Ani,3310014101100003,3310010202150002,2,Klaten,2010-01-01,1,2,3,1,4,Krajan,002,002";
 
     fn keys_cols(errs: &[RowError]) -> Vec<(usize, &str, &str)> {
-        errs.iter()
-            .map(|e| (e.row, e.column.as_str(), e.key))
-            .collect()
+        errs.iter().map(|e| (e.row, e.column.as_str(), e.key)).collect()
     }
 
     #[test]
@@ -831,20 +741,13 @@ mod tests {
         assert_eq!(plan.families.len(), 2);
         let budi = &plan.residents[0];
         assert_eq!((budi.row, budi.no_kk.as_str()), (2, "3310010101100001"));
-        assert_eq!(
-            budi.resident.birth_date,
-            NaiveDate::from_ymd_opt(1980, 8, 17).expect("date")
-        );
-        assert_eq!(
-            (budi.resident.religion, budi.resident.marital_status),
-            (1, 2)
-        );
+        assert_eq!(budi.resident.birth_date, NaiveDate::from_ymd_opt(1980, 8, 17).expect("date"));
+        assert_eq!((budi.resident.religion, budi.resident.marital_status), (1, 2));
         assert_eq!(plan.families[0].rt, "001");
         let keys: Vec<&str> = plan.warnings.iter().map(|w| w.key).collect();
         assert_eq!(keys, vec!["residents.import.no_head"]);
         assert_eq!(plan.warnings[0].row, 4);
-        let (fams, res) =
-            plan.assign_ids(|f| format!("f-{}", f.kk_number), |r| format!("p-{}", r.row));
+        let (fams, res) = plan.assign_ids(|f| format!("f-{}", f.kk_number), |r| format!("p-{}", r.row));
         assert_eq!(fams[0].head_id.as_deref(), Some("p-2"));
         assert_eq!(res[1].family_id.as_deref(), Some("f-3310010101100001"));
         assert_eq!(fams[1].head_id, None);
@@ -854,17 +757,12 @@ mod tests {
     fn one_bad_row_names_row_and_column() {
         let bad = BUDI.replace("17-08-1980", "17-13-1980");
         let errs = parse_csv(&csv(&[SITI, &bad])).expect_err("bad date");
-        assert_eq!(
-            keys_cols(&errs),
-            vec![(3, "tanggallahir", "residents.date.format")]
-        );
+        assert_eq!(keys_cols(&errs), vec![(3, "tanggallahir", "residents.date.format")]);
     }
 
     #[test]
     fn collects_every_error() {
-        let a = BUDI
-            .replace("ISLAM", "JEDI")
-            .replace("3310011708800001", "12345");
+        let a = BUDI.replace("ISLAM", "JEDI").replace("3310011708800001", "12345");
         let b = SITI.replace("Siti Aminah", "S1ti");
         let errs = parse_csv(&csv(&[&a, &b])).expect_err("bad rows");
         assert_eq!(
@@ -880,16 +778,14 @@ mod tests {
     #[test]
     fn duplicate_nik_names_both_rows() {
         let errs = parse_csv(&csv(&[BUDI, SITI, BUDI])).expect_err("duplicate");
-        assert_eq!(
-            keys_cols(&errs),
-            vec![(4, "nik", "residents.import.duplicate_nik")]
-        );
+        assert_eq!(keys_cols(&errs), vec![(4, "nik", "residents.import.duplicate_nik")]);
         assert_eq!(errs[0].detail, "2");
     }
 
     #[test]
     fn header_problems() {
-        let text = "nama,nik,sex,foo,Tanggal Lahir,agama_id,pendidikan_kk_id,pekerjaan_id,status_kawin,kk_level,nama\nx";
+        let text =
+            "nama,nik,sex,foo,Tanggal Lahir,agama_id,pendidikan_kk_id,pekerjaan_id,status_kawin,kk_level,nama\nx";
         let errs = parse_csv(text.as_bytes()).expect_err("bad header");
         assert_eq!(
             keys_cols(&errs),
@@ -912,8 +808,7 @@ mod tests {
         let text = format!(
             "\u{FEFF}{}\n{}",
             HEAD.replace(',', ";"),
-            BUDI.replace(',', ";")
-                .replace("3310011708800001", "'3310 0117 0880 0001\u{200B}")
+            BUDI.replace(',', ";").replace("3310011708800001", "'3310 0117 0880 0001\u{200B}")
         );
         let plan = parse_csv(text.as_bytes()).expect("valid");
         assert_eq!(plan.residents[0].resident.nik, "3310011708800001");
@@ -924,47 +819,26 @@ mod tests {
         let row = BUDI.replace("17-08-1980", "18-08-1980");
         let plan = parse_csv(&csv(&[&row])).expect("valid");
         let w = &plan.warnings[0];
-        assert_eq!(
-            (w.row, w.key, w.acknowledged_by),
-            (2, "residents.nik.date_mismatch", "import")
-        );
-        assert_eq!(
-            plan.residents[0].resident.nik_warning_ack.as_deref(),
-            Some(IMPORT_ACK)
-        );
+        assert_eq!((w.row, w.key, w.acknowledged_by), (2, "residents.nik.date_mismatch", "import"));
+        assert_eq!(plan.residents[0].resident.nik_warning_ack.as_deref(), Some(IMPORT_ACK));
     }
 
     #[test]
     fn limits() {
-        let small = ImportLimits {
-            max_bytes: 10,
-            ..ImportLimits::default()
-        };
+        let small = ImportLimits { max_bytes: 10, ..ImportLimits::default() };
         let errs = parse_csv_with(&csv(&[BUDI]), &small).expect_err("too big");
         assert_eq!(errs[0].key, "residents.import.too_large");
-        let few = ImportLimits {
-            max_rows: 1,
-            ..ImportLimits::default()
-        };
+        let few = ImportLimits { max_rows: 1, ..ImportLimits::default() };
         let errs = parse_csv_with(&csv(&[BUDI, SITI]), &few).expect_err("too many");
         assert_eq!(errs[0].key, "residents.import.too_many_rows");
         let bad = BUDI.replace("ISLAM", "JEDI");
         let many: Vec<&str> = vec![bad.as_str(); 10];
-        let capped = ImportLimits {
-            max_errors: 3,
-            ..ImportLimits::default()
-        };
+        let capped = ImportLimits { max_errors: 3, ..ImportLimits::default() };
         let errs = parse_csv_with(&csv(&many), &capped).expect_err("errors");
         assert_eq!(errs.len(), 4);
         assert_eq!(errs[3].key, "residents.import.too_many_errors");
-        assert_eq!(
-            parse_csv(b"").expect_err("empty")[0].key,
-            "residents.import.empty"
-        );
-        assert_eq!(
-            parse_csv(HEAD.as_bytes()).expect_err("no rows")[0].key,
-            "residents.import.no_rows"
-        );
+        assert_eq!(parse_csv(b"").expect_err("empty")[0].key, "residents.import.empty");
+        assert_eq!(parse_csv(HEAD.as_bytes()).expect_err("no rows")[0].key, "residents.import.no_rows");
     }
 
     #[test]

@@ -160,21 +160,13 @@ pub struct Warning {
 
 impl FieldError {
     pub fn new(field: &'static str, key: &'static str, detail: impl Into<String>) -> Self {
-        FieldError {
-            field,
-            key,
-            detail: detail.into(),
-        }
+        FieldError { field, key, detail: detail.into() }
     }
 }
 
 impl Warning {
     pub fn new(field: &'static str, key: &'static str, detail: impl Into<String>) -> Self {
-        Warning {
-            field,
-            key,
-            detail: detail.into(),
-        }
+        Warning { field, key, detail: detail.into() }
     }
 }
 
@@ -230,10 +222,7 @@ pub struct ValidResident {
 /// collected and returned together; NIK/KK plausibility findings come back as
 /// warnings, which operations require the operator to acknowledge
 /// (`nik_warning_ack`) before writing.
-pub fn validate(
-    input: &ResidentInput,
-    regions: &Regions,
-) -> Result<(ValidResident, Vec<Warning>), Vec<FieldError>> {
+pub fn validate(input: &ResidentInput, regions: &Regions) -> Result<(ValidResident, Vec<Warning>), Vec<FieldError>> {
     validate_on(input, regions, today())
 }
 
@@ -332,8 +321,7 @@ pub(crate) struct Validator {
 
 impl Validator {
     fn fail(&mut self, field: &'static str, key: &'static str, detail: &str) {
-        self.errors
-            .push(FieldError::new(field, key, truncate(detail, 60)));
+        self.errors.push(FieldError::new(field, key, truncate(detail, 60)));
     }
 
     pub(crate) fn nik(&mut self, raw: &str, field: &'static str) -> Option<nik::Nik> {
@@ -402,12 +390,7 @@ impl Validator {
         text
     }
 
-    pub(crate) fn birth_date(
-        &mut self,
-        raw: &str,
-        field: &'static str,
-        today: NaiveDate,
-    ) -> Option<NaiveDate> {
+    pub(crate) fn birth_date(&mut self, raw: &str, field: &'static str, today: NaiveDate) -> Option<NaiveDate> {
         if raw.trim().is_empty() {
             self.fail(field, "residents.date.required", "");
             return None;
@@ -466,10 +449,7 @@ impl Validator {
     }
 
     pub(crate) fn phone(&mut self, raw: &str, field: &'static str) -> Option<String> {
-        let t: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+        let t: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         if t.is_empty() {
             return None;
         }
@@ -503,9 +483,7 @@ pub fn parse_date(raw: &str) -> Option<NaiveDate> {
         return None;
     };
     let num = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
     };
     let (a_n, b_n, c_n) = (num(a)?, num(b)?, num(c)?);
     if a.len() == 4 {
@@ -558,10 +536,7 @@ mod tests {
         let r = v.resident;
         assert_eq!(r.name, "Soekarno Hatta");
         assert_eq!(r.birth_date, d(1945, 8, 17));
-        assert_eq!(
-            (r.sex, r.religion, r.occupation, r.citizenship, r.status),
-            (1, 1, 9, 1, 1)
-        );
+        assert_eq!((r.sex, r.religion, r.occupation, r.citizenship, r.status), (1, 1, 9, 1, 1));
         assert_eq!(r.phone.as_deref(), Some("+628123456"));
         assert_eq!(v.no_kk.as_deref(), Some("3171010101200001"));
     }
@@ -600,10 +575,7 @@ mod tests {
         i.nik_warning_ack = "KTP lama".into();
         let (v, w) = validate_on(&i, regions(), d(2026, 1, 1)).expect("valid");
         let keys: Vec<&str> = w.iter().map(|w| w.key).collect();
-        assert_eq!(
-            keys,
-            vec!["residents.nik.date_mismatch", "residents.nik.sex_mismatch"]
-        );
+        assert_eq!(keys, vec!["residents.nik.date_mismatch", "residents.nik.sex_mismatch"]);
         assert_eq!(v.resident.nik_warning_ack.as_deref(), Some("KTP lama"));
     }
 
@@ -629,15 +601,8 @@ mod tests {
     #[test]
     fn every_key_is_in_the_catalog() {
         let catalog = include_str!("../../../web-ui/catalog/residents.txt");
-        let defined: Vec<&str> = catalog
-            .lines()
-            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
-            .collect();
-        let sources = [
-            include_str!("model.rs"),
-            include_str!("nik.rs"),
-            include_str!("import.rs"),
-        ];
+        let defined: Vec<&str> = catalog.lines().filter_map(|l| l.split_once('=').map(|(k, _)| k.trim())).collect();
+        let sources = [include_str!("model.rs"), include_str!("nik.rs"), include_str!("import.rs")];
         for src in sources {
             for piece in src.split("\"residents.").skip(1) {
                 let Some(end) = piece.find('"') else { continue };
@@ -645,10 +610,7 @@ mod tests {
                 if key.matches('.').count() < 2 || key.contains(' ') || key.contains('{') {
                     continue;
                 }
-                assert!(
-                    defined.contains(&key.as_str()),
-                    "missing catalog entry {key}"
-                );
+                assert!(defined.contains(&key.as_str()), "missing catalog entry {key}");
             }
         }
     }

@@ -126,9 +126,7 @@ fn sixteen_digits(input: &str) -> Result<String, NikError> {
 
 /// Two ASCII digits at `at` as a number (the caller guarantees 16 ASCII digits).
 fn two(s: &str, at: usize) -> u8 {
-    s.as_bytes()[at..at + 2]
-        .iter()
-        .fold(0, |acc, b| acc * 10 + (b - b'0'))
+    s.as_bytes()[at..at + 2].iter().fold(0, |acc, b| acc * 10 + (b - b'0'))
 }
 
 /// Parse a NIK; see `Nik`.
@@ -174,11 +172,7 @@ impl Nik {
     pub fn decoded_on(&self, today: NaiveDate) -> NikParts {
         let s = &self.0;
         let raw_day = two(s, 6);
-        let (day, sex) = if raw_day > 40 {
-            (raw_day - 40, 2)
-        } else {
-            (raw_day, 1)
-        };
+        let (day, sex) = if raw_day > 40 { (raw_day - 40, 2) } else { (raw_day, 1) };
         let (month, year2) = (two(s, 8), two(s, 10));
         NikParts {
             region: s[..6].to_string(),
@@ -264,11 +258,7 @@ pub fn check_kk(kk: &Kk, regions: &Regions) -> Vec<Warning> {
         out.push(w);
     }
     if parts.issue_date.is_none() {
-        out.push(Warning::new(
-            "no_kk",
-            "residents.kk.date_invalid",
-            &kk.0[6..12],
-        ));
+        out.push(Warning::new("no_kk", "residents.kk.date_invalid", &kk.0[6..12]));
     }
     if parts.serial == "0000" {
         out.push(Warning::new("no_kk", "residents.kk.serial_zero", ""));
@@ -279,34 +269,19 @@ pub fn check_kk(kk: &Kk, regions: &Regions) -> Vec<Warning> {
 /// Catalog keys for an unknown province, kabupaten and kecamatan.
 type RegionKeys = [&'static str; 3];
 
-const NIK_REGION_KEYS: RegionKeys = [
-    "residents.nik.region_province",
-    "residents.nik.region_kabupaten",
-    "residents.nik.region_kecamatan",
-];
+const NIK_REGION_KEYS: RegionKeys =
+    ["residents.nik.region_province", "residents.nik.region_kabupaten", "residents.nik.region_kecamatan"];
 
-const KK_REGION_KEYS: RegionKeys = [
-    "residents.kk.region_province",
-    "residents.kk.region_kabupaten",
-    "residents.kk.region_kecamatan",
-];
+const KK_REGION_KEYS: RegionKeys =
+    ["residents.kk.region_province", "residents.kk.region_kabupaten", "residents.kk.region_kecamatan"];
 
-fn region_warning(
-    region: &str,
-    regions: &Regions,
-    field: &'static str,
-    keys: RegionKeys,
-) -> Option<Warning> {
+fn region_warning(region: &str, regions: &Regions, field: &'static str, keys: RegionKeys) -> Option<Warning> {
     let (key, len) = match regions.unknown_level(region)? {
         Level::Province => (keys[0], 2),
         Level::Kabupaten => (keys[1], 4),
         Level::Kecamatan => (keys[2], 6),
     };
-    Some(Warning::new(
-        field,
-        key,
-        region.get(..len).unwrap_or(region),
-    ))
+    Some(Warning::new(field, key, region.get(..len).unwrap_or(region)))
 }
 
 #[cfg(test)]
@@ -360,11 +335,7 @@ mod tests {
             "'3171011708450001",
             "3171 0117 0845 0001\t",
         ] {
-            assert_eq!(
-                parse_nik(raw).map(|n| n.0),
-                Ok("3171011708450001".into()),
-                "{raw:?}"
-            );
+            assert_eq!(parse_nik(raw).map(|n| n.0), Ok("3171011708450001".into()), "{raw:?}");
         }
     }
 
@@ -396,11 +367,7 @@ mod tests {
         let w = check_against(&nik, d(1990, 3, 1), 2, regions());
         assert_eq!(
             keys(&w),
-            vec![
-                "residents.nik.date_invalid",
-                "residents.nik.sex_mismatch",
-                "residents.nik.serial_zero"
-            ]
+            vec!["residents.nik.date_invalid", "residents.nik.sex_mismatch", "residents.nik.serial_zero"]
         );
         let nik = parse_nik("3171011708450001").expect("syntax ok");
         let w = check_against(&nik, d(1945, 8, 18), 1, regions());
@@ -419,11 +386,7 @@ mod tests {
         let kk = parse_kk("9999994101200000").expect("syntax ok");
         assert_eq!(
             keys(&check_kk(&kk, regions())),
-            vec![
-                "residents.kk.region_province",
-                "residents.kk.date_invalid",
-                "residents.kk.serial_zero"
-            ]
+            vec!["residents.kk.region_province", "residents.kk.date_invalid", "residents.kk.serial_zero"]
         );
         assert_eq!(parse_kk("12"), Err(NikError::Length(2)));
         assert_eq!(NikError::Length(2).kk_key(), "residents.kk.length");

@@ -155,7 +155,9 @@ fn family_for(store: &Store, valid: &ValidResident) -> Result<(Option<String>, O
     if let Some(id) = &valid.resident.family_id {
         return match family(store, id) {
             Some(f) => Ok((Some(f.id), None)),
-            None => Err(RegisterError::Invalid(vec![FieldError::new("family_id", "residents.family.unknown", id.clone())])),
+            None => {
+                Err(RegisterError::Invalid(vec![FieldError::new("family_id", "residents.family.unknown", id.clone())]))
+            }
         };
     }
     let Some(kk) = &valid.no_kk else { return Ok((None, None)) };
@@ -345,7 +347,14 @@ pub fn note_view(store: &Store, actor: &str, resident_id: &str, what: &str) -> R
 
 /// Changes a family's No. KK (pecah KK, a move, a new head): the old number is
 /// kept in the history.
-pub fn change_kk(store: &Store, actor: &str, family_id: &str, new_kk: &str, from: NaiveDate, reason: &str) -> Result<Family> {
+pub fn change_kk(
+    store: &Store,
+    actor: &str,
+    family_id: &str,
+    new_kk: &str,
+    from: NaiveDate,
+    reason: &str,
+) -> Result<Family> {
     let kk = super::nik::parse_kk(new_kk)
         .map_err(|e| RegisterError::Invalid(vec![FieldError::new("no_kk", e.kk_key(), new_kk)]))?;
     let mut f = family(store, family_id).ok_or(RegisterError::NotFound)?;
@@ -397,8 +406,12 @@ pub struct ImportSummary {
 /// family.
 pub fn import(store: &Store, actor: &str, plan: ImportPlan) -> std::result::Result<ImportSummary, Vec<RowError>> {
     let mut summary = ImportSummary { warnings: plan.warnings.len(), ..Default::default() };
-    let existing_family: HashMap<String, Family> =
-        plan.families.iter().filter_map(|f| family_by_kk(store, &f.kk_number)).map(|f| (f.kk_number.clone(), f)).collect();
+    let existing_family: HashMap<String, Family> = plan
+        .families
+        .iter()
+        .filter_map(|f| family_by_kk(store, &f.kk_number))
+        .map(|f| (f.kk_number.clone(), f))
+        .collect();
     let existing_resident: HashMap<String, Resident> =
         plan.residents.iter().filter_map(|r| by_nik(store, &r.resident.nik)).map(|r| (r.nik.clone(), r)).collect();
     let (families, residents) = plan.assign_ids(

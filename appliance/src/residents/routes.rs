@@ -9,7 +9,7 @@ use super::{export, stats, views};
 use crate::app::App;
 use crate::auth::guard::{Actor, CsrfForm, csrf_ok, identity_of, see_other};
 use crate::http::pages::{self, html, local_time, ok, shell};
-use crate::http::routes::{Endpoint, get, post};
+use crate::http::registry::{Endpoint, get, post};
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::{
     FamilyDetailProps, FamilyMember, FieldMessage, HistoryEntry, ImportProps, KkHistoryEntry, Lang, LifeEventForm,
@@ -114,7 +114,12 @@ async fn edit_form(req: HttpRequest, app: web::Data<App>, path: web::Path<String
     ok(balai_ui::render_resident_form(props))
 }
 
-async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, form: CsrfForm<HashMap<String, String>>) -> HttpResponse {
+async fn create(
+    req: HttpRequest,
+    app: web::Data<App>,
+    actor: Actor,
+    form: CsrfForm<HashMap<String, String>>,
+) -> HttpResponse {
     let input = views::input_from_form(&form.data);
     let result = web::block({
         let app = app.clone();
@@ -162,7 +167,8 @@ fn finish_save(
             return see_other(&format!("/residents/{}", r.id));
         }
         Ok(Err(RegisterError::Invalid(errors))) => {
-            props.errors = errors.iter().map(|e| (e.field.to_string(), views::message(lang, e.key, &e.detail))).collect();
+            props.errors =
+                errors.iter().map(|e| (e.field.to_string(), views::message(lang, e.key, &e.detail))).collect();
         }
         Ok(Err(RegisterError::NeedsAck(warnings))) => props.warnings = warning_messages(lang, &warnings),
         Ok(Err(RegisterError::DuplicateNik(holder))) => {
@@ -191,7 +197,7 @@ fn timeline(req: &HttpRequest, app: &App, r: &Resident, lang: Lang) -> Vec<Histo
             detail: event_detail(&e),
         })
         .collect();
-    out.extend(history(req, app, &r.id, false).into_iter());
+    out.extend(history(req, app, &r.id, false));
     out
 }
 
@@ -231,7 +237,14 @@ async fn detail(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::
     detail_page(&req, &app, &actor, r, LifeEventForm::default(), 200)
 }
 
-fn detail_page(req: &HttpRequest, app: &App, actor: &Actor, r: Resident, form: LifeEventForm, status: u16) -> HttpResponse {
+fn detail_page(
+    req: &HttpRequest,
+    app: &App,
+    actor: &Actor,
+    r: Resident,
+    form: LifeEventForm,
+    status: u16,
+) -> HttpResponse {
     let lang = pages::lang(req);
     let full = views::sees_full_nik(Some(&actor.0));
     let role = Some(actor.0.role);
@@ -309,7 +322,8 @@ async fn record_event(
             let Some(r) = ops::get(&app.store, &path) else {
                 return pages::error_page(&req, 404, "error.not_found");
             };
-            let form = LifeEventForm { event: f.event, date: f.date, note: f.note, target_family: f.target_family, errors };
+            let form =
+                LifeEventForm { event: f.event, date: f.date, note: f.note, target_family: f.target_family, errors };
             detail_page(&req, &app, &actor, r, form, 422)
         }
         Err(_) => pages::error_page(&req, 500, "error.internal"),
@@ -332,7 +346,11 @@ async fn family(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::
         kk_history: f
             .kk_history
             .iter()
-            .map(|h| KkHistoryEntry { number: h.number.clone(), from_date: h.from.format("%d-%m-%Y").to_string(), reason: h.reason.clone() })
+            .map(|h| KkHistoryEntry {
+                number: h.number.clone(),
+                from_date: h.from.format("%d-%m-%Y").to_string(),
+                reason: h.reason.clone(),
+            })
             .collect(),
         head_name: head.map(|h| h.name.clone()).unwrap_or_default(),
         head_id: f.head_id.clone(),
@@ -373,7 +391,16 @@ async fn template() -> HttpResponse {
 async fn import_upload(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::Bytes) -> HttpResponse {
     let lang = pages::lang(&req);
     let Some((csrf, file)) = super::upload::multipart_file(&req, &body) else {
-        return import_result(&req, lang, Err(vec![RowError { row: 0, column: "file".into(), key: "residents.import.no_file", detail: String::new() }]));
+        return import_result(
+            &req,
+            lang,
+            Err(vec![RowError {
+                row: 0,
+                column: "file".into(),
+                key: "residents.import.no_file",
+                detail: String::new(),
+            }]),
+        );
     };
     if !csrf_ok(&req, &csrf) {
         return pages::error_page(&req, 403, "error.csrf");
@@ -414,7 +441,11 @@ fn import_result(req: &HttpRequest, lang: Lang, result: Result<ops::ImportSummar
         Err(errors) => {
             props.errors = errors
                 .iter()
-                .map(|e| balai_ui::ImportError { row: e.row as u64, column: e.column.clone(), reason: views::message(lang, e.key, &e.detail) })
+                .map(|e| balai_ui::ImportError {
+                    row: e.row as u64,
+                    column: e.column.clone(),
+                    reason: views::message(lang, e.key, &e.detail),
+                })
                 .collect();
             422
         }
@@ -430,8 +461,11 @@ struct ExportQuery {
 
 async fn export_file(req: HttpRequest, app: web::Data<App>, actor: Actor, q: web::Query<ExportQuery>) -> HttpResponse {
     let (residents, families) = ops::export_rows(&app.store);
-    let note = crate::store::Change::note("resident", "*", crate::store::Op::Export)
-        .with_detail(format!("export {} residents as {}", residents.len(), q.format));
+    let note = crate::store::Change::note("resident", "*", crate::store::Op::Export).with_detail(format!(
+        "export {} residents as {}",
+        residents.len(),
+        q.format
+    ));
     if app.store.commit(&actor.0.username, vec![note], crate::store::Durability::Durable).is_err() {
         return pages::error_page(&req, 500, "error.internal");
     }
@@ -456,7 +490,8 @@ async fn access_report(req: HttpRequest, app: web::Data<App>, actor: Actor, path
     let Some(r) = ops::get(&app.store, &path) else {
         return pages::error_page(&req, 404, "error.not_found");
     };
-    let note = crate::store::Change::note("resident", &r.id, crate::store::Op::Export).with_detail("subject-access report printed");
+    let note = crate::store::Change::note("resident", &r.id, crate::store::Op::Export)
+        .with_detail("subject-access report printed");
     if app.store.commit(&actor.0.username, vec![note], crate::store::Durability::Durable).is_err() {
         return pages::error_page(&req, 500, "error.internal");
     }
@@ -492,10 +527,18 @@ async fn search(req: HttpRequest, app: web::Data<App>, q: web::Query<SearchQuery
                 nik: if full { h.doc.nik } else { balai_ui::mask_nik(&h.doc.nik) },
                 dusun: h.doc.dusun,
             }),
-            crate::search::DocKind::Family => families.push(SearchFamily { id: h.doc.id, no_kk: h.doc.kk, head: h.doc.name }),
+            crate::search::DocKind::Family => {
+                families.push(SearchFamily { id: h.doc.id, no_kk: h.doc.kk, head: h.doc.name })
+            }
         }
     }
-    ok(balai_ui::render_search_results(SearchProps { shell: shell(&req), q: q.q.clone(), residents, families, show_full_nik: full }))
+    ok(balai_ui::render_search_results(SearchProps {
+        shell: shell(&req),
+        q: q.q.clone(),
+        residents,
+        families,
+        show_full_nik: full,
+    }))
 }
 
 /// A resident's own record (warga self-service): no one else's.
@@ -552,7 +595,12 @@ fn duplicates_props(req: &HttpRequest, app: &App) -> balai_ui::DuplicatesProps {
 }
 
 /// Opens a case from a refused second claim: the form posts the claim's fields.
-async fn open_duplicate(req: HttpRequest, app: web::Data<App>, actor: Actor, form: CsrfForm<HashMap<String, String>>) -> HttpResponse {
+async fn open_duplicate(
+    req: HttpRequest,
+    app: web::Data<App>,
+    actor: Actor,
+    form: CsrfForm<HashMap<String, String>>,
+) -> HttpResponse {
     let input = views::input_from_form(&form.data);
     let claim = match super::model::validate(&input, crate::reference::regions()) {
         Ok((valid, _)) => valid.resident,

@@ -7,7 +7,7 @@ use super::model::{Family, Resident};
 use super::views;
 use crate::app::App;
 use crate::http::pages::{local_time, ok, shell};
-use crate::http::routes::{Endpoint, get};
+use crate::http::registry::{Endpoint, get};
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::{ActivityItem, DashboardCounts, DashboardProps, Lang, NavItem, StatisticsProps};
 use serde::Serialize;
@@ -15,10 +15,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 pub fn endpoints() -> Vec<Endpoint> {
-    vec![
-        get("/dashboard", web::get().to(dashboard)),
-        get("/statistics", web::get().to(statistics)),
-    ]
+    vec![get("/dashboard", web::get().to(dashboard)), get("/statistics", web::get().to(statistics))]
 }
 
 /// Counts over living residents (status HIDUP), by code or by place.
@@ -89,7 +86,7 @@ pub fn dusun_names(app: &App) -> Vec<String> {
 
 fn coded(map: &BTreeMap<u8, u64>, table: Table, lang: Lang, top: usize) -> Vec<(String, u64)> {
     let mut list: Vec<(String, u64)> = map.iter().map(|(c, n)| (views::label(table, *c, lang), *n)).collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1));
+    list.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
     list.truncate(top);
     list
 }
@@ -129,7 +126,12 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         .map(|e| ActivityItem {
             time: local_time(&req, e.time),
             actor: e.actor.clone(),
-            text: format!("{} {} {}", balai_ui::t(lang, &format!("audit.op.{}", format!("{:?}", e.op).to_lowercase())), e.entity, e.detail),
+            text: format!(
+                "{} {} {}",
+                balai_ui::t(lang, &format!("audit.op.{}", format!("{:?}", e.op).to_lowercase())),
+                e.entity,
+                e.detail
+            ),
         })
         .collect();
     let props = DashboardProps {

@@ -21,12 +21,8 @@ use std::sync::{Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery,
-};
-use tantivy::schema::{
-    Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 /// Bumped whenever the schema or the word-cutting changes: an index written
@@ -139,9 +135,7 @@ struct Fields {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let words_opts = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
         key: b.add_text_field("key", STRING),
@@ -240,12 +234,7 @@ impl SearchIndex {
     /// Removes `deletes`, then replaces-or-adds `upserts` (by kind and id; an
     /// id in both ends up upserted), and commits with `up_to_seq` as the indexed
     /// sequence (never moving it backwards). A search right after sees the change.
-    pub fn apply(
-        &self,
-        upserts: Vec<SearchDoc>,
-        deletes: Vec<(DocKind, String)>,
-        up_to_seq: u64,
-    ) -> Result<()> {
+    pub fn apply(&self, upserts: Vec<SearchDoc>, deletes: Vec<(DocKind, String)>, up_to_seq: u64) -> Result<()> {
         let mut writer = self.lock_writer();
         let (seq, hash) = if up_to_seq > self.indexed_seq() {
             (up_to_seq, None)
@@ -333,10 +322,7 @@ impl SearchIndex {
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            hits.push(SearchHit {
-                doc: self.stored_doc(&doc),
-                score,
-            });
+            hits.push(SearchHit { doc: self.stored_doc(&doc), score });
         }
         // Equal scores (a No. KK matches the family and its members): family first.
         hits.sort_by(|a, b| {
@@ -402,19 +388,9 @@ impl SearchIndex {
         self.commit_locked(writer, seq, hash)
     }
 
-    fn commit_locked(
-        &self,
-        writer: &mut IndexWriter,
-        seq: u64,
-        hash: Option<String>,
-    ) -> Result<()> {
-        let payload = Payload {
-            format: FORMAT,
-            seq,
-            hash: hash.clone(),
-        };
-        let payload = serde_json::to_string(&payload)
-            .map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
+    fn commit_locked(&self, writer: &mut IndexWriter, seq: u64, hash: Option<String>) -> Result<()> {
+        let payload = Payload { format: FORMAT, seq, hash: hash.clone() };
+        let payload = serde_json::to_string(&payload).map_err(|e| SearchError::Io(std::io::Error::other(e)))?;
         let committed = (|| -> Result<()> {
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload);
@@ -460,17 +436,9 @@ impl SearchIndex {
 
     fn stored_doc(&self, doc: &TantivyDocument) -> SearchDoc {
         let f = &self.fields;
-        let get = |field| {
-            doc.get_first(field)
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default()
-        };
+        let get = |field| doc.get_first(field).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
         SearchDoc {
-            kind: if get(f.kind) == DocKind::Family.as_str() {
-                DocKind::Family
-            } else {
-                DocKind::Resident
-            },
+            kind: if get(f.kind) == DocKind::Family.as_str() { DocKind::Family } else { DocKind::Resident },
             id: get(f.id),
             name: get(f.name),
             nik: get(f.nik),
@@ -515,16 +483,10 @@ impl SearchIndex {
             )),
         )];
         if word.chars().count() >= 3 {
-            should.push((
-                Occur::Should,
-                Box::new(FuzzyTermQuery::new(term.clone(), 1, true)),
-            ));
+            should.push((Occur::Should, Box::new(FuzzyTermQuery::new(term.clone(), 1, true))));
         }
         if last {
-            should.push((
-                Occur::Should,
-                Box::new(FuzzyTermQuery::new_prefix(term, 0, true)),
-            ));
+            should.push((Occur::Should, Box::new(FuzzyTermQuery::new_prefix(term, 0, true))));
         }
         BooleanQuery::new(should)
     }
@@ -534,17 +496,11 @@ impl SearchIndex {
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for field in [self.fields.nik, self.fields.kk] {
             // `digits` is ASCII digits only, so the pattern needs no escaping.
-            should.push((
-                Occur::Should,
-                Box::new(RegexQuery::from_pattern(&format!("{digits}.*"), field)?),
-            ));
+            should.push((Occur::Should, Box::new(RegexQuery::from_pattern(&format!("{digits}.*"), field)?)));
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, digits),
-                        IndexRecordOption::Basic,
-                    )),
+                    Box::new(TermQuery::new(Term::from_field_text(field, digits), IndexRecordOption::Basic)),
                     2.0,
                 )),
             ));
@@ -610,10 +566,7 @@ fn try_open_inner(dir: &Path, schema: &Schema) -> Result<Opened, OpenFailure> {
     let writer: IndexWriter = match index.writer_with_options(options) {
         Ok(w) => w,
         Err(TantivyError::LockFailure(e, msg)) => {
-            return Err(OpenFailure::Locked(format!(
-                "{e}{}",
-                msg.map(|m| format!(" ({m})")).unwrap_or_default()
-            )));
+            return Err(OpenFailure::Locked(format!("{e}{}", msg.map(|m| format!(" ({m})")).unwrap_or_default())));
         }
         Err(e) => return Err(damaged(e)),
     };
@@ -623,36 +576,20 @@ fn try_open_inner(dir: &Path, schema: &Schema) -> Result<Opened, OpenFailure> {
         Some(p) => match serde_json::from_str::<Payload>(p) {
             Ok(p) if p.format == FORMAT => Some(p),
             Ok(p) => {
-                return Err(OpenFailure::Damaged(format!(
-                    "index format {} (this build writes {FORMAT})",
-                    p.format
-                )));
+                return Err(OpenFailure::Damaged(format!("index format {} (this build writes {FORMAT})", p.format)));
             }
             Err(e) => {
-                return Err(OpenFailure::Damaged(format!(
-                    "unreadable commit payload: {e}"
-                )));
+                return Err(OpenFailure::Damaged(format!("unreadable commit payload: {e}")));
             }
         },
     };
     let bad = index.validate_checksum().map_err(damaged)?;
     if !bad.is_empty() {
         let names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
-        return Err(OpenFailure::Damaged(format!(
-            "damaged files: {}",
-            names.join(", ")
-        )));
+        return Err(OpenFailure::Damaged(format!("damaged files: {}", names.join(", "))));
     }
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .map_err(damaged)?;
-    Ok(Opened {
-        reader,
-        writer,
-        payload,
-    })
+    let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(damaged)?;
+    Ok(Opened { reader, writer, payload })
 }
 
 /// Removes the index's own files from `dir`, and nothing else (the dir could

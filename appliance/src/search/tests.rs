@@ -42,18 +42,8 @@ fn village(dir: &Path) -> Result<SearchIndex> {
     idx.apply(
         vec![
             resident("r1", "Siti Aminah", "3201010101900001", "3201010000000011"),
-            resident(
-                "r2",
-                "Wahyudi Santoso",
-                "3201010101900002",
-                "3201010000000011",
-            ),
-            resident(
-                "r3",
-                "Ma'ruf Hidayat",
-                "3201020202850003",
-                "3201020000000022",
-            ),
+            resident("r2", "Wahyudi Santoso", "3201010101900002", "3201010000000011"),
+            resident("r3", "Ma'ruf Hidayat", "3201020202850003", "3201020000000022"),
             resident("r4", "Nur-Aini", "3301010101900004", "3301010000000033"),
             resident("r5", "Sita Rahma", "3301010101900005", "3301010000000033"),
             family("f1", "Wahyudi Santoso", "3201010000000011"),
@@ -101,11 +91,7 @@ fn last_word_is_a_prefix_and_only_the_last() -> TestResult {
     // "Wahyu" is two letters short of "Wahyudi": not a typo, but a prefix of
     // the last word typed, so it matches...
     let hits = idx.search("wahyu", 10)?;
-    assert_eq!(
-        ids(&hits),
-        ["f1", "r2"],
-        "family and resident, family first on a tie"
-    );
+    assert_eq!(ids(&hits), ["f1", "r2"], "family and resident, family first on a tie");
     assert!(ids(&idx.search("santoso wahyu", 10)?).contains(&"r2"));
     // ...while a word followed by another must be whole (or one edit off)
     assert!(idx.search("wahyu santoso", 10)?.is_empty());
@@ -171,16 +157,7 @@ fn delete_removes_and_update_replaces() -> TestResult {
     idx.apply(vec![], vec![(DocKind::Resident, "f1".into())], 9)?;
     assert_eq!(ids(&idx.search("wahyudi", 10)?), ["f1", "r2"]);
 
-    idx.apply(
-        vec![resident(
-            "r2",
-            "Wahyu Santoso",
-            "3201010101900002",
-            "3201010000000011",
-        )],
-        vec![],
-        10,
-    )?;
+    idx.apply(vec![resident("r2", "Wahyu Santoso", "3201010101900002", "3201010000000011")], vec![], 10)?;
     assert_eq!(ids(&idx.search("wahyu santoso", 10)?), ["r2"]);
     assert_eq!(ids(&idx.search("wahyudi santoso", 10)?), ["f1"]);
     assert_eq!(idx.doc_count(), 6);
@@ -195,9 +172,7 @@ fn delete_removes_and_update_replaces() -> TestResult {
 fn odd_queries_return_nothing_without_error() -> TestResult {
     let dir = tempfile::tempdir()?;
     let idx = village(dir.path())?;
-    for q in [
-        "", "   ", "'''", "-", ".", "a.*", "(", "[", "\\", "\u{0}", "٣٢٠١", "🙂",
-    ] {
+    for q in ["", "   ", "'''", "-", ".", "a.*", "(", "[", "\\", "\u{0}", "٣٢٠١", "🙂"] {
         idx.search(q, 10)?;
     }
     idx.search(&"x".repeat(100_000), 10)?;
@@ -224,12 +199,7 @@ impl Record for Person {
 }
 
 fn person(id: &str, name: &str, nik: &str) -> Person {
-    Person {
-        id: id.into(),
-        name: name.into(),
-        nik: nik.into(),
-        kk: "3201010000000011".into(),
-    }
+    Person { id: id.into(), name: name.into(), nik: nik.into(), kk: "3201010000000011".into() }
 }
 
 /// What the caller does: read the current record for each logged change.
@@ -263,43 +233,21 @@ fn catch_up_follows_the_store() -> TestResult {
     assert!(!idx.rebuilt());
     assert_eq!(idx.indexed_seq(), 0);
 
-    put(
-        &store,
-        &[
-            person("p1", "Siti Aminah", "3201010101900001"),
-            person("p2", "Budi", "3201010101900002"),
-        ],
-    )?;
-    store.commit(
-        "viewer",
-        vec![Change::note(Person::TABLE, "p1", Op::View)],
-        Durability::Lazy,
-    )?;
+    put(&store, &[person("p1", "Siti Aminah", "3201010101900001"), person("p2", "Budi", "3201010101900002")])?;
+    store.commit("viewer", vec![Change::note(Person::TABLE, "p1", Op::View)], Durability::Lazy)?;
     let seen = AtomicUsize::new(0);
     let calls = |e: &LogEntry| {
         seen.fetch_add(1, Ordering::SeqCst);
         doc_for(&store)(e)
     };
     assert_eq!(idx.catch_up(&store, calls)?, store.last_seq()?);
-    assert_eq!(
-        seen.load(Ordering::SeqCst),
-        2,
-        "the view note is not passed on"
-    );
+    assert_eq!(seen.load(Ordering::SeqCst), 2, "the view note is not passed on");
     assert_eq!(ids(&idx.search("siti", 10)?), ["p1"]);
 
     put(&store, &[person("p2", "Budiman", "3201010101900002")])?;
-    store.commit(
-        "tester",
-        vec![Change::delete::<Person>("p1")],
-        Durability::Lazy,
-    )?;
+    store.commit("tester", vec![Change::delete::<Person>("p1")], Durability::Lazy)?;
     // a table the caller does not index
-    store.commit(
-        "tester",
-        vec![Change::note("other", "x", Op::Create)],
-        Durability::Lazy,
-    )?;
+    store.commit("tester", vec![Change::note("other", "x", Op::Create)], Durability::Lazy)?;
     assert_eq!(idx.catch_up(&store, doc_for(&store))?, store.last_seq()?);
     assert!(idx.search("siti", 10)?.is_empty());
     assert_eq!(ids(&idx.search("budiman", 10)?), ["p2"]);
@@ -309,15 +257,10 @@ fn catch_up_follows_the_store() -> TestResult {
     // nothing new: nothing read, nothing committed
     let before = Index::open_in_dir(idir.path())?.load_metas()?.opstamp;
     assert_eq!(
-        idx.catch_up(&store, |_: &LogEntry| -> Option<DocChange> {
-            panic!("no entries expected")
-        })?,
+        idx.catch_up(&store, |_: &LogEntry| -> Option<DocChange> { panic!("no entries expected") })?,
         store.last_seq()?
     );
-    assert_eq!(
-        Index::open_in_dir(idir.path())?.load_metas()?.opstamp,
-        before
-    );
+    assert_eq!(Index::open_in_dir(idir.path())?.load_metas()?.opstamp, before);
     Ok(())
 }
 
@@ -327,13 +270,7 @@ fn catch_up_commits_in_batches_and_keeps_the_last_change() -> TestResult {
     let idir = tempfile::tempdir()?;
     let store = Store::open(sdir.path())?;
     let people: Vec<Person> = (0..CATCH_UP_BATCH + 10)
-        .map(|i| {
-            person(
-                &format!("p{i}"),
-                &format!("Warga{i} Santoso"),
-                &format!("32{i:014}"),
-            )
-        })
+        .map(|i| person(&format!("p{i}"), &format!("Warga{i} Santoso"), &format!("32{i:014}")))
         .collect();
     put(&store, &people)?;
     // the same record changed twice within one batch
@@ -365,18 +302,11 @@ fn position_persists_across_reopen() -> TestResult {
         seen.fetch_add(1, Ordering::SeqCst);
         doc_for(&store)(e)
     })?;
-    assert_eq!(
-        seen.load(Ordering::SeqCst),
-        0,
-        "no re-indexing when nothing changed"
-    );
+    assert_eq!(seen.load(Ordering::SeqCst), 0, "no re-indexing when nothing changed");
     assert_eq!(ids(&idx.search("siti", 10)?), ["p1"]);
 
     // a second open while the first holds the index is refused, not wiped
-    assert!(matches!(
-        SearchIndex::open(idir.path()),
-        Err(SearchError::Locked(_))
-    ));
+    assert!(matches!(SearchIndex::open(idir.path()), Err(SearchError::Locked(_))));
     assert_eq!(ids(&idx.search("siti", 10)?), ["p1"]);
     Ok(())
 }
@@ -449,10 +379,7 @@ fn truncated_segment_is_rebuilt() -> TestResult {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "store" || e == "idx") {
             let len = std::fs::metadata(&path)?.len();
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(&path)?
-                .set_len(len / 2)?;
+            std::fs::OpenOptions::new().write(true).open(&path)?.set_len(len / 2)?;
             truncated += 1;
         }
     }
@@ -504,16 +431,7 @@ fn shared_across_threads() -> TestResult {
         let idx = Arc::clone(&idx);
         std::thread::spawn(move || -> Result<()> {
             for i in 0..20u64 {
-                idx.apply(
-                    vec![resident(
-                        &format!("w{i}"),
-                        "Joko Widodo",
-                        &format!("35{i:014}"),
-                        "",
-                    )],
-                    vec![],
-                    100 + i,
-                )?;
+                idx.apply(vec![resident(&format!("w{i}"), "Joko Widodo", &format!("35{i:014}"), "")], vec![], 100 + i)?;
             }
             Ok(())
         })
@@ -534,22 +452,12 @@ fn rebuild_50k() -> TestResult {
     let sdir = tempfile::tempdir()?;
     let idir = tempfile::tempdir()?;
     let store = Store::open(sdir.path())?;
-    let first = [
-        "Siti", "Budi", "Agus", "Dewi", "Wahyudi", "Nur", "Ma'ruf", "Sri", "Joko", "Ani",
-    ];
-    let last = [
-        "Aminah", "Santoso", "Hidayat", "Rahma", "Lestari", "Saputra", "Wati", "Pratama",
-    ];
+    let first = ["Siti", "Budi", "Agus", "Dewi", "Wahyudi", "Nur", "Ma'ruf", "Sri", "Joko", "Ani"];
+    let last = ["Aminah", "Santoso", "Hidayat", "Rahma", "Lestari", "Saputra", "Wati", "Pratama"];
     let t = std::time::Instant::now();
     for chunk in 0..50 {
         let people: Vec<Person> = (chunk * 1000..(chunk + 1) * 1000)
-            .map(|i| {
-                person(
-                    &format!("p{i}"),
-                    &format!("{} {} {i}", first[i % 10], last[i % 8]),
-                    &format!("32{i:014}"),
-                )
-            })
+            .map(|i| person(&format!("p{i}"), &format!("{} {} {i}", first[i % 10], last[i % 8]), &format!("32{i:014}")))
             .collect();
         put(&store, &people)?;
     }
@@ -560,13 +468,7 @@ fn rebuild_50k() -> TestResult {
     eprintln!("50k residents indexed in {:?}", t.elapsed());
     assert_eq!(idx.doc_count(), 50_000);
     let t = std::time::Instant::now();
-    for q in [
-        "siti aminah",
-        "sitti",
-        "wahyu",
-        "320000000001",
-        "marf hidayat",
-    ] {
+    for q in ["siti aminah", "sitti", "wahyu", "320000000001", "marf hidayat"] {
         let n = idx.search(q, 20)?.len();
         eprintln!("{q:>14}: {n} hits");
     }

@@ -81,30 +81,19 @@ pub(super) fn index_words(name: &str) -> Vec<String> {
 
 /// The words of a typed query, in order, at most [`MAX_QUERY_WORDS`].
 pub(super) fn query_words(query: &str) -> Vec<String> {
-    chunks(query)
-        .into_iter()
-        .flatten()
-        .take(MAX_QUERY_WORDS)
-        .collect()
+    chunks(query).into_iter().flatten().take(MAX_QUERY_WORDS).collect()
 }
 
 /// `Some(digits)` when the query is a number once spaces, dots and dashes are
 /// removed (how NIK and No. KK get typed: "3201 0112 …", "32.01.01").
 pub(super) fn as_number(query: &str) -> Option<String> {
-    let digits: String = query
-        .chars()
-        .filter(|c| !(c.is_whitespace() || *c == '.' || *c == '-'))
-        .collect();
+    let digits: String = query.chars().filter(|c| !(c.is_whitespace() || *c == '.' || *c == '-')).collect();
     (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
 }
 
 /// A NIK or No. KK as indexed: its digits only, cut to a sane length.
 pub(super) fn compact_number(value: &str) -> String {
-    value
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(32)
-        .collect()
+    value.chars().filter(char::is_ascii_digit).take(32).collect()
 }
 
 #[cfg(test)]
@@ -115,10 +104,7 @@ mod tests {
     fn words_fold_case_accents_apostrophes_and_hyphens() {
         assert_eq!(index_words("Ma'ruf Amin"), ["maruf", "amin"]);
         assert_eq!(index_words("MA’RUF"), ["maruf"]);
-        assert_eq!(
-            index_words("Nur-Aini Siti"),
-            ["nuraini", "nur", "aini", "siti"]
-        );
+        assert_eq!(index_words("Nur-Aini Siti"), ["nuraini", "nur", "aini", "siti"]);
         assert_eq!(index_words("Moh. Ali, S.Pd."), ["moh", "ali", "s", "pd"]);
         assert_eq!(index_words("Désirée"), ["desiree"]);
         assert_eq!(query_words("  nur-aini  "), ["nur", "aini"]);

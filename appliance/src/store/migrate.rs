@@ -15,11 +15,7 @@ pub struct Migration {
 }
 
 /// Version 1 is the first layout; later steps append here.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    to: 1,
-    name: "initial layout",
-    run: |_| Ok(()),
-}];
+pub const MIGRATIONS: &[Migration] = &[Migration { to: 1, name: "initial layout", run: |_| Ok(()) }];
 
 const KEY: &str = "schema_version";
 

@@ -13,9 +13,9 @@
 //! sequence and hash chain have no gaps and no forks.
 
 mod log;
+mod migrate;
 #[cfg(test)]
 mod tests;
-mod migrate;
 
 pub use log::{ChainReport, LogEntry, Op};
 pub use migrate::{MIGRATIONS, Migration, SCHEMA_VERSION};
@@ -51,10 +51,7 @@ pub struct Change {
 }
 
 enum ChangeKind {
-    Put {
-        value: Vec<u8>,
-        index: Vec<(&'static str, String)>,
-    },
+    Put { value: Vec<u8>, index: Vec<(&'static str, String)> },
     Delete,
     Note(Op),
 }
@@ -74,24 +71,12 @@ impl Change {
     }
 
     pub fn delete<R: Record>(id: &str) -> Change {
-        Change {
-            table: R::TABLE,
-            id: id.to_string(),
-            kind: ChangeKind::Delete,
-            unique: &[],
-            detail: String::new(),
-        }
+        Change { table: R::TABLE, id: id.to_string(), kind: ChangeKind::Delete, unique: &[], detail: String::new() }
     }
 
     /// An audited event on an entity that writes no record (`Op::View`, ...).
     pub fn note(table: &'static str, id: &str, op: Op) -> Change {
-        Change {
-            table,
-            id: id.to_string(),
-            kind: ChangeKind::Note(op),
-            unique: &[],
-            detail: String::new(),
-        }
+        Change { table, id: id.to_string(), kind: ChangeKind::Note(op), unique: &[], detail: String::new() }
     }
 
     /// A short human-readable detail for the audit view (never personal data
@@ -109,12 +94,7 @@ pub enum StoreError {
     #[error("record could not be encoded or decoded: {0}")]
     Codec(String),
     #[error("{table}.{index} already holds {key}")]
-    Unique {
-        table: &'static str,
-        index: &'static str,
-        key: String,
-        holder: String,
-    },
+    Unique { table: &'static str, index: &'static str, key: String, holder: String },
     #[error("data dir is in use by another process (is the daemon running?)")]
     Locked,
     #[error("schema version {found} is newer than this program knows ({known})")]
@@ -185,10 +165,7 @@ impl Store {
     }
 
     pub fn open_with(dir: &Path, migrations: &[Migration]) -> Result<Store, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(32 * 1024 * 1024)
-            .open()?;
+        let db = sled::Config::new().path(dir).cache_capacity(32 * 1024 * 1024).open()?;
         let store = Store {
             records: db.open_tree("records")?,
             index: db.open_tree("index")?,
@@ -205,21 +182,11 @@ impl Store {
 
     /// Applies `changes` atomically and appends one chained log entry per change.
     /// Returns the sequence of the last entry written.
-    pub fn commit(
-        &self,
-        actor: &str,
-        changes: Vec<Change>,
-        durability: Durability,
-    ) -> Result<u64, StoreError> {
+    pub fn commit(&self, actor: &str, changes: Vec<Change>, durability: Durability) -> Result<u64, StoreError> {
         let now = chrono::Utc::now();
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let trees = [
-            self.records.clone(),
-            self.index.clone(),
-            self.ixkeys.clone(),
-            self.log.clone(),
-            self.meta.clone(),
-        ];
+        let trees =
+            [self.records.clone(), self.index.clone(), self.ixkeys.clone(), self.log.clone(), self.meta.clone()];
         let result = trees[..].transaction(|t| {
             let (records, index, ixkeys, log_t, meta) = (&t[0], &t[1], &t[2], &t[3], &t[4]);
             let (mut seq, mut prev) = log::head_in(meta)?;
@@ -262,9 +229,7 @@ impl Store {
     pub fn scan<R: Record>(&self) -> impl Iterator<Item = Result<R, StoreError>> + '_ {
         let mut prefix = R::TABLE.as_bytes().to_vec();
         prefix.push(SEP);
-        self.records
-            .scan_prefix(prefix)
-            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+        self.records.scan_prefix(prefix).map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
     }
 
     pub fn count<R: Record>(&self) -> usize {
@@ -343,17 +308,12 @@ impl Store {
 
     /// Log entries with sequence > `after`, in order.
     pub fn log_since(&self, after: u64) -> impl Iterator<Item = Result<LogEntry, StoreError>> + '_ {
-        self.log
-            .range((after + 1).to_be_bytes()..)
-            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+        self.log.range((after + 1).to_be_bytes()..).map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
     }
 
     /// Log entries in reverse order (newest first), for the audit view.
     pub fn log_rev(&self) -> impl Iterator<Item = Result<LogEntry, StoreError>> + '_ {
-        self.log
-            .iter()
-            .rev()
-            .map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+        self.log.iter().rev().map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
     }
 
     /// Recomputes the hash chain: detects an edited, removed or cut entry.
@@ -447,22 +407,13 @@ fn remove_index_entries(
 /// A unique index key may be held only by the record being written.
 /// Transactional trees have no range scan, so each unique key also has a `!u`
 /// marker entry holding its owner's id, which a point lookup can check.
-fn check_unique(
-    index: &TransactionalTree,
-    change: &Change,
-    keys: &[(&'static str, String)],
-) -> TxResult<()> {
+fn check_unique(index: &TransactionalTree, change: &Change, keys: &[(&'static str, String)]) -> TxResult<()> {
     for (name, key) in keys.iter().filter(|(n, _)| change.unique.contains(n)) {
         let marker = unique_marker(change.table, name, key);
         if let Some(holder) = index.get(&marker)? {
             let holder = String::from_utf8_lossy(&holder).into_owned();
             if holder != change.id {
-                return Err(abort(StoreError::Unique {
-                    table: change.table,
-                    index: name,
-                    key: key.clone(),
-                    holder,
-                }));
+                return Err(abort(StoreError::Unique { table: change.table, index: name, key: key.clone(), holder }));
             }
         }
     }

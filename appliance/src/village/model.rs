@@ -31,8 +31,18 @@ impl Record for Profile {
 
 /// Form fields, in the order the settings page shows them.
 pub const FIELDS: &[&str] = &[
-    "name", "code", "kecamatan", "kabupaten", "provinsi", "address", "kepala_desa", "office_hours", "phone", "email",
-    "dpo_name", "dpo_contact",
+    "name",
+    "code",
+    "kecamatan",
+    "kabupaten",
+    "provinsi",
+    "address",
+    "kepala_desa",
+    "office_hours",
+    "phone",
+    "email",
+    "dpo_name",
+    "dpo_contact",
 ];
 
 impl Profile {

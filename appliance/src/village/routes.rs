@@ -5,7 +5,7 @@ use super::operations;
 use crate::app::App;
 use crate::auth::guard::{Actor, CsrfForm};
 use crate::http::pages::{self, ok, shell, with_flash};
-use crate::http::routes::{Endpoint, get, post};
+use crate::http::registry::{Endpoint, get, post};
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::{FlashKind, LandingProps, SettingsProps, t};
 use std::collections::HashMap;
@@ -28,7 +28,8 @@ async fn landing(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
 }
 
 async fn settings(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let props = SettingsProps { shell: shell(&req), profile: operations::profile(&app.store).to_view(), errors: vec![] };
+    let props =
+        SettingsProps { shell: shell(&req), profile: operations::profile(&app.store).to_view(), errors: vec![] };
     ok(balai_ui::render_settings(props))
 }
 
@@ -48,10 +49,7 @@ async fn save_settings(
     operations::fill_region_names(&mut profile);
     let problems = profile.problems();
     if !problems.is_empty() {
-        let errors = problems
-            .into_iter()
-            .map(|(field, key)| (field.to_string(), t(lang, key)))
-            .collect();
+        let errors = problems.into_iter().map(|(field, key)| (field.to_string(), t(lang, key))).collect();
         let props = SettingsProps { shell: shell(&req), profile: profile.to_view(), errors };
         return pages::html(422, balai_ui::render_settings(props));
     }

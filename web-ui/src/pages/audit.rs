@@ -67,12 +67,8 @@ pub struct AuditProps {
 pub fn AuditView(props: AuditProps) -> impl IntoView {
     let lang = props.shell.lang;
     let f = &props.filter;
-    let query = [
-        ("person", f.person.as_str()),
-        ("actor", f.actor.as_str()),
-        ("from", f.from.as_str()),
-        ("to", f.to.as_str()),
-    ];
+    let query =
+        [("person", f.person.as_str()), ("actor", f.actor.as_str()), ("from", f.from.as_str()), ("to", f.to.as_str())];
     let pager = pager(lang, "/audit", &query, &props.page);
     let filter = filter_form(lang, f);
     view! {
@@ -90,11 +86,8 @@ pub fn AuditView(props: AuditProps) -> impl IntoView {
 }
 
 fn verify_line(lang: Lang, v: ChainCheck) -> impl IntoView {
-    let (class, key) = if v.ok {
-        ("flash flash-ok", "audit.chain_ok")
-    } else {
-        ("flash flash-error", "audit.chain_broken")
-    };
+    let (class, key) =
+        if v.ok { ("flash flash-ok", "audit.chain_ok") } else { ("flash flash-error", "audit.chain_broken") };
     view! { <div class=class role="status"><strong>{t(lang, key)}</strong> " " {v.text}</div> }
 }
 
@@ -118,21 +111,12 @@ fn table(lang: Lang, rows: &[AuditRow]) -> AnyView {
     if rows.is_empty() {
         return view! { <p class="empty">{t(lang, "audit.none")}</p> }.into_any();
     }
-    let labels: Vec<String> = [
-        "audit.seq",
-        "history.time",
-        "history.actor",
-        "audit.action",
-        "audit.entity",
-        "history.detail",
-    ]
-    .iter()
-    .map(|k| t(lang, k))
-    .collect();
-    let th = labels
-        .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
+    let labels: Vec<String> =
+        ["audit.seq", "history.time", "history.actor", "audit.action", "audit.entity", "history.detail"]
+            .iter()
+            .map(|k| t(lang, k))
+            .collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
     let body = rows
         .iter()
         .map(|r| {
@@ -148,8 +132,7 @@ fn table(lang: Lang, rows: &[AuditRow]) -> AnyView {
             }
         })
         .collect_view();
-    view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table> }
-        .into_any()
+    view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table> }.into_any()
 }
 
 /// Renders the audit page.

@@ -60,7 +60,9 @@ pub fn DashboardView(props: DashboardProps) -> impl IntoView {
     .into_iter()
     .map(|(key, n)| (t(lang, key), n))
     .chain(props.by_status.clone())
-    .map(|(label, n)| view! { <li class="stat"><span class="stat-n">{n}</span><span class="stat-l">{label}</span></li> })
+    .map(
+        |(label, n)| view! { <li class="stat"><span class="stat-n">{n}</span><span class="stat-l">{label}</span></li> },
+    )
     .collect_view();
     view! {
         <Page shell=props.shell.clone() title=t(lang, "dash.title")>
@@ -91,18 +93,19 @@ fn shortcuts(lang: Lang, items: Vec<NavItem>) -> Option<impl IntoView + use<>> {
 }
 
 fn recent(lang: Lang, items: Vec<ActivityItem>) -> impl IntoView + use<> {
-    let body =
-        if items.is_empty() {
-            view! { <p class="muted">{t(lang, "dash.no_activity")}</p> }.into_any()
-        } else {
-            let rows = items
+    let body = if items.is_empty() {
+        view! { <p class="muted">{t(lang, "dash.no_activity")}</p> }.into_any()
+    } else {
+        let rows = items
             .into_iter()
-            .map(|i| view! {
-                <li><time>{i.time}</time> " · " <strong>{i.actor}</strong> " · " {i.text}</li>
+            .map(|i| {
+                view! {
+                    <li><time>{i.time}</time> " · " <strong>{i.actor}</strong> " · " {i.text}</li>
+                }
             })
             .collect_view();
-            view! { <ul class="activity">{rows}</ul> }.into_any()
-        };
+        view! { <ul class="activity">{rows}</ul> }.into_any()
+    };
     view! {
         <section aria-labelledby="recent-h">
             <h2 id="recent-h">{t(lang, "dash.recent")}</h2>

@@ -66,20 +66,11 @@ pub fn default_choices(lang: Lang) -> Vec<(String, String)> {
 #[component]
 pub fn DuplicatesView(props: DuplicatesProps) -> impl IntoView {
     let lang = props.shell.lang;
-    let choices = if props.choices.is_empty() {
-        default_choices(lang)
-    } else {
-        props.choices.clone()
-    };
+    let choices = if props.choices.is_empty() { default_choices(lang) } else { props.choices.clone() };
     let body = if props.cases.is_empty() {
         view! { <p class="empty">{t(lang, "dup.none")}</p> }.into_any()
     } else {
-        props
-            .cases
-            .iter()
-            .map(|c| case(lang, c, &choices, &props.shell.csrf))
-            .collect_view()
-            .into_any()
+        props.cases.iter().map(|c| case(lang, c, &choices, &props.shell.csrf)).collect_view().into_any()
     };
     view! {
         <Page shell=props.shell.clone() title=t(lang, "dup.title")>
@@ -89,12 +80,7 @@ pub fn DuplicatesView(props: DuplicatesProps) -> impl IntoView {
     }
 }
 
-fn case(
-    lang: Lang,
-    c: &DuplicateCase,
-    choices: &[(String, String)],
-    csrf: &str,
-) -> impl IntoView + use<> {
+fn case(lang: Lang, c: &DuplicateCase, choices: &[(String, String)], csrf: &str) -> impl IntoView + use<> {
     let form = (!c.resolved).then(|| {
         let choice = Field::new("choice", t(lang, "dup.choice"), "")
             .id(format!("choice-{}", c.id))
@@ -128,10 +114,7 @@ fn case(
 
 fn claim(lang: Lang, key: &str, c: &DuplicateClaim) -> impl IntoView + use<> {
     let name = match c.resident_id.clone() {
-        Some(id) => {
-            view! { <a href=format!("/residents/{}", url_encode(&id))>{c.name.clone()}</a> }
-                .into_any()
-        }
+        Some(id) => view! { <a href=format!("/residents/{}", url_encode(&id))>{c.name.clone()}</a> }.into_any(),
         None => view! { {c.name.clone()} }.into_any(),
     };
     view! {

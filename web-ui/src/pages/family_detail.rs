@@ -71,7 +71,9 @@ pub fn FamilyDetailView(props: FamilyDetailProps) -> impl IntoView {
     let lang = props.shell.lang;
     let title = format!("{} {}", t(lang, "family.title"), props.no_kk);
     let head = match props.head_id.clone() {
-        Some(id) => view! { <a href=format!("/residents/{}", url_encode(&id))>{props.head_name.clone()}</a> }.into_any(),
+        Some(id) => {
+            view! { <a href=format!("/residents/{}", url_encode(&id))>{props.head_name.clone()}</a> }.into_any()
+        }
         None => view! { {props.head_name.clone()} }.into_any(),
     };
     view! {
@@ -93,20 +95,11 @@ pub fn FamilyDetailView(props: FamilyDetailProps) -> impl IntoView {
 }
 
 fn members(lang: Lang, p: &FamilyDetailProps) -> impl IntoView + use<> {
-    let labels: Vec<String> = [
-        "field.nik",
-        "field.nama",
-        "field.kk_level",
-        "field.sex",
-        "residents.age",
-    ]
-    .iter()
-    .map(|k| t(lang, k))
-    .collect();
-    let th = labels
+    let labels: Vec<String> = ["field.nik", "field.nama", "field.kk_level", "field.sex", "residents.age"]
         .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
+        .map(|k| t(lang, k))
+        .collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
     let rows = p
         .members
         .iter()
@@ -129,14 +122,9 @@ fn members(lang: Lang, p: &FamilyDetailProps) -> impl IntoView + use<> {
 }
 
 fn history(lang: Lang, entries: &[KkHistoryEntry]) -> impl IntoView + use<> {
-    let labels: Vec<String> = ["family.kk_number", "family.kk_from", "family.kk_reason"]
-        .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels
-        .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
+    let labels: Vec<String> =
+        ["family.kk_number", "family.kk_from", "family.kk_reason"].iter().map(|k| t(lang, k)).collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
     let rows = entries
         .iter()
         .map(|e| {

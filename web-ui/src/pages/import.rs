@@ -135,14 +135,8 @@ fn errors(lang: Lang, list: &[ImportError]) -> Option<impl IntoView + use<>> {
     if list.is_empty() {
         return None;
     }
-    let labels: Vec<String> = ["import.row", "import.column", "import.reason"]
-        .iter()
-        .map(|k| t(lang, k))
-        .collect();
-    let th = labels
-        .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
+    let labels: Vec<String> = ["import.row", "import.column", "import.reason"].iter().map(|k| t(lang, k)).collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
     let rows = list
         .iter()
         .map(|e| {
@@ -165,10 +159,7 @@ fn errors(lang: Lang, list: &[ImportError]) -> Option<impl IntoView + use<>> {
 }
 
 fn layout_help(lang: Lang) -> impl IntoView {
-    let cols = OPENSID_COLUMNS
-        .iter()
-        .map(|c| view! { <li><code>{*c}</code></li> })
-        .collect_view();
+    let cols = OPENSID_COLUMNS.iter().map(|c| view! { <li><code>{*c}</code></li> }).collect_view();
     view! {
         <section class="card">
             <h2>{t(lang, "import.layout")}</h2>

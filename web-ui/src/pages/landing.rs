@@ -24,21 +24,14 @@ pub struct LandingProps {
 pub fn LandingView(props: LandingProps) -> impl IntoView {
     let lang = props.shell.lang;
     let p = props.profile;
-    let title = if p.name.is_empty() {
-        t(lang, "landing.title")
-    } else {
-        format!("{} {}", t(lang, "landing.village"), p.name)
-    };
-    let region = [
-        p.kecamatan.as_str(),
-        p.kabupaten.as_str(),
-        p.provinsi.as_str(),
-    ]
-    .iter()
-    .filter(|s| !s.is_empty())
-    .copied()
-    .collect::<Vec<_>>()
-    .join(", ");
+    let title =
+        if p.name.is_empty() { t(lang, "landing.title") } else { format!("{} {}", t(lang, "landing.village"), p.name) };
+    let region = [p.kecamatan.as_str(), p.kabupaten.as_str(), p.provinsi.as_str()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
     let signed_in = props.shell.user.is_some();
     view! {
         <Page shell=props.shell title=title>

@@ -31,11 +31,7 @@ pub fn ErrorPageView(props: ErrorProps) -> impl IntoView {
         500..=599 => "error.500",
         _ => "error.other",
     };
-    let message = if props.message.is_empty() {
-        t(lang, key)
-    } else {
-        props.message.clone()
-    };
+    let message = if props.message.is_empty() { t(lang, key) } else { props.message.clone() };
     let title = format!("{} {}", t(lang, "error.title"), props.status);
     view! {
         <Page shell=props.shell.clone() title=title>
@@ -67,10 +63,7 @@ pub struct MessageProps {
 #[component]
 pub fn MessagePageView(props: MessageProps) -> impl IntoView {
     let lang = props.shell.lang;
-    let (href, label) = props
-        .link
-        .clone()
-        .unwrap_or_else(|| ("/".to_string(), t(lang, "action.home")));
+    let (href, label) = props.link.clone().unwrap_or_else(|| ("/".to_string(), t(lang, "action.home")));
     view! {
         <Page shell=props.shell.clone() title=props.title.clone()>
             <p class="lead">{props.text.clone()}</p>

@@ -10,14 +10,7 @@ use crate::resident::{FIELDS, FieldKind, Group, ResidentFields};
 use crate::widgets::{Control, Field, csrf_field, dl_row, field};
 
 /// The life events the form offers; labels are `event.<code>` in the catalog.
-pub const LIFE_EVENTS: &[&str] = &[
-    "lahir",
-    "mati",
-    "pindah_masuk",
-    "pindah_keluar",
-    "pindah_keluarga",
-    "koreksi",
-];
+pub const LIFE_EVENTS: &[&str] = &["lahir", "mati", "pindah_masuk", "pindah_keluar", "pindah_keluarga", "koreksi"];
 
 /// The life-event form's values and errors (fields `event`, `date`, `note`,
 /// `target_family`).
@@ -135,19 +128,9 @@ pub fn history_table(lang: Lang, entries: Vec<HistoryEntry>) -> AnyView {
     if entries.is_empty() {
         return view! { <p class="empty">{t(lang, "history.none")}</p> }.into_any();
     }
-    let labels: Vec<String> = [
-        "history.time",
-        "history.actor",
-        "history.event",
-        "history.detail",
-    ]
-    .iter()
-    .map(|k| t(lang, k))
-    .collect();
-    let th = labels
-        .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
+    let labels: Vec<String> =
+        ["history.time", "history.actor", "history.event", "history.detail"].iter().map(|k| t(lang, k)).collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
     let rows = entries
         .into_iter()
         .map(|e| {
@@ -181,10 +164,8 @@ fn timeline(lang: Lang, entries: Vec<HistoryEntry>) -> impl IntoView + use<> {
 
 fn event_form(lang: Lang, p: &ResidentDetailProps) -> impl IntoView + use<> {
     let f = &p.event_form;
-    let options: Vec<(String, String)> = LIFE_EVENTS
-        .iter()
-        .map(|code| (code.to_string(), t(lang, &format!("event.{code}"))))
-        .collect();
+    let options: Vec<(String, String)> =
+        LIFE_EVENTS.iter().map(|code| (code.to_string(), t(lang, &format!("event.{code}")))).collect();
     let event = Field::new("event", t(lang, "event.kind"), &f.event)
         .control(Control::Select(options))
         .required(true)
@@ -193,13 +174,9 @@ fn event_form(lang: Lang, p: &ResidentDetailProps) -> impl IntoView + use<> {
         .control(Control::Input("date"))
         .required(true)
         .error(message_for(&f.errors, "date"));
-    let target = Field::new(
-        "target_family",
-        t(lang, "event.target_family"),
-        &f.target_family,
-    )
-    .help(t(lang, "event.target_family_help"))
-    .error(message_for(&f.errors, "target_family"));
+    let target = Field::new("target_family", t(lang, "event.target_family"), &f.target_family)
+        .help(t(lang, "event.target_family_help"))
+        .error(message_for(&f.errors, "target_family"));
     let note = Field::new("note", t(lang, "event.note"), &f.note)
         .control(Control::Multiline)
         .error(message_for(&f.errors, "note"));

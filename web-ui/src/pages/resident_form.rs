@@ -36,17 +36,11 @@ pub struct ResidentFormProps {
 pub fn ResidentFormView(props: ResidentFormProps) -> impl IntoView {
     let lang = props.shell.lang;
     let (title, action) = match &props.id {
-        Some(id) => (
-            t(lang, "resident.edit_title"),
-            format!("/residents/{}", url_encode(id)),
-        ),
+        Some(id) => (t(lang, "resident.edit_title"), format!("/residents/{}", url_encode(id))),
         None => (t(lang, "resident.new_title"), "/residents".to_string()),
     };
     let summary = error_summary(lang, &props.errors);
-    let groups = Group::ALL
-        .iter()
-        .map(|g| group(lang, *g, &props))
-        .collect_view();
+    let groups = Group::ALL.iter().map(|g| group(lang, *g, &props)).collect_view();
     let cancel = match &props.id {
         Some(id) => format!("/residents/{}", url_encode(id)),
         None => "/residents".to_string(),
@@ -77,8 +71,7 @@ fn error_summary(lang: Lang, errors: &[FieldMessage]) -> Option<impl IntoView + 
             let known = FIELDS.iter().any(|s| s.name == name);
             if known {
                 let label = t(lang, &format!("field.{name}"));
-                view! { <li><a href=format!("#{name}")>{label} ": " {msg.clone()}</a></li> }
-                    .into_any()
+                view! { <li><a href=format!("#{name}")>{label} ": " {msg.clone()}</a></li> }.into_any()
             } else {
                 view! { <li>{msg.clone()}</li> }.into_any()
             }
@@ -93,11 +86,7 @@ fn error_summary(lang: Lang, errors: &[FieldMessage]) -> Option<impl IntoView + 
 }
 
 fn group(lang: Lang, g: Group, p: &ResidentFormProps) -> impl IntoView + use<> {
-    let fields = FIELDS
-        .iter()
-        .filter(|s| s.group == g)
-        .map(|s| field(lang, spec_field(lang, s, p)))
-        .collect_view();
+    let fields = FIELDS.iter().filter(|s| s.group == g).map(|s| field(lang, spec_field(lang, s, p))).collect_view();
     view! {
         <fieldset class="card">
             <legend>{t(lang, g.key())}</legend>
@@ -114,51 +103,35 @@ fn spec_field(lang: Lang, s: &FieldSpec, p: &ResidentFormProps) -> Field {
         FieldKind::Multiline => Control::Multiline,
         FieldKind::Select(table) => {
             let options = p.options.options(table);
-            if options.is_empty() {
-                Control::Text
-            } else {
-                Control::Select(options.to_vec())
-            }
+            if options.is_empty() { Control::Text } else { Control::Select(options.to_vec()) }
         }
     };
-    let mut f = Field::new(
-        s.name,
-        t(lang, &format!("field.{}", s.name)),
-        p.values.get(s.name),
-    )
-    .control(control)
-    .help(optional_text(lang, &format!("help.{}", s.name)))
-    .required(s.required)
-    .error(message_for(&p.errors, s.name));
+    let mut f = Field::new(s.name, t(lang, &format!("field.{}", s.name)), p.values.get(s.name))
+        .control(control)
+        .help(optional_text(lang, &format!("help.{}", s.name)))
+        .required(s.required)
+        .error(message_for(&p.errors, s.name));
     f.warning = message_for(&p.warnings, s.name);
     f
 }
 
 fn optional_text(lang: Lang, key: &str) -> String {
-    if crate::i18n::has(key) {
-        t(lang, key)
-    } else {
-        String::new()
-    }
+    if crate::i18n::has(key) { t(lang, key) } else { String::new() }
 }
 
 fn warnings_box(lang: Lang, p: &ResidentFormProps) -> Option<impl IntoView + use<>> {
     if p.warnings.is_empty() {
         return None;
     }
-    let items = p
-        .warnings
-        .iter()
-        .map(|(_, msg)| view! { <li>{msg.clone()}</li> })
-        .collect_view();
+    let items = p.warnings.iter().map(|(_, msg)| view! { <li>{msg.clone()}</li> }).collect_view();
     let reason_error = message_for(&p.errors, "ack_reason");
     let reason = Field::new("ack_reason", t(lang, "form.ack_reason"), &p.ack_reason)
         .control(Control::Multiline)
         .help(t(lang, "form.ack_reason_help"))
         .required(true)
         .error(reason_error);
-    let ack_error = message_for(&p.errors, "ack_warnings")
-        .map(|e| view! { <p class="error" id="ack_warnings-error">{e}</p> });
+    let ack_error =
+        message_for(&p.errors, "ack_warnings").map(|e| view! { <p class="error" id="ack_warnings-error">{e}</p> });
     Some(view! {
         <section class="card warn-box" aria-labelledby="warn-h">
             <h2 id="warn-h">{t(lang, "form.warnings_title")}</h2>

@@ -67,11 +67,7 @@ pub fn ResidentListView(props: ResidentListProps) -> impl IntoView {
     let lang = props.shell.lang;
     let query = [("q", props.q.as_str()), ("dusun", props.dusun.as_str())];
     let pager = pager(lang, "/residents", &query, &props.page);
-    let total = crate::i18n::tf(
-        lang,
-        "residents.total",
-        &[("count", &props.page.total_items.to_string())],
-    );
+    let total = crate::i18n::tf(lang, "residents.total", &[("count", &props.page.total_items.to_string())]);
     view! {
         <Page shell=props.shell.clone() title=t(lang, "residents.title")>
             {actions(lang, &props)}
@@ -129,15 +125,8 @@ fn table(lang: Lang, p: &ResidentListProps) -> AnyView {
         "field.status_dasar",
     ];
     let labels: Vec<String> = heads.iter().map(|k| t(lang, k)).collect();
-    let th = labels
-        .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
-    let rows = p
-        .rows
-        .iter()
-        .map(|r| row(&labels, r, p.show_full_nik))
-        .collect_view();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let rows = p.rows.iter().map(|r| row(&labels, r, p.show_full_nik)).collect_view();
     view! {
         <table class="cards">
             <caption class="sr-only">{t(lang, "residents.title")}</caption>
@@ -153,10 +142,7 @@ fn row(labels: &[String], r: &ResidentRow, full: bool) -> impl IntoView + use<> 
     let family = r.family_id.clone().map(|id| {
         view! { <a href=format!("/families/{}", crate::common::url_encode(&id))>{r.no_kk.clone()}</a> }
     });
-    let href = href_with(
-        &format!("/residents/{}", crate::common::url_encode(&r.id)),
-        &[],
-    );
+    let href = href_with(&format!("/residents/{}", crate::common::url_encode(&r.id)), &[]);
     view! {
         <tr>
             <td data-label=labels[0].clone() class="mono">{show_nik(&r.nik, full)}</td>

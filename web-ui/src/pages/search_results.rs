@@ -50,13 +50,8 @@ pub struct SearchProps {
 pub fn SearchResultsView(props: SearchProps) -> impl IntoView {
     let lang = props.shell.lang;
     let count = props.residents.len() + props.families.len();
-    let summary = (!props.q.is_empty()).then(|| {
-        tf(
-            lang,
-            "search.summary",
-            &[("count", &count.to_string()), ("q", &props.q)],
-        )
-    });
+    let summary =
+        (!props.q.is_empty()).then(|| tf(lang, "search.summary", &[("count", &count.to_string()), ("q", &props.q)]));
     view! {
         <Page shell=props.shell.clone() title=t(lang, "search.title")>
             <form class="filters" method="get" action="/search" role="search">
@@ -98,11 +93,13 @@ fn residents(lang: Lang, p: &SearchProps) -> impl IntoView + use<> {
 fn families(lang: Lang, list: &[SearchFamily]) -> impl IntoView + use<> {
     let items = list
         .iter()
-        .map(|f| view! {
-            <li>
-                <a href=format!("/families/{}", url_encode(&f.id))><span class="mono">{f.no_kk.clone()}</span></a>
-                " · " {f.head.clone()}
-            </li>
+        .map(|f| {
+            view! {
+                <li>
+                    <a href=format!("/families/{}", url_encode(&f.id))><span class="mono">{f.no_kk.clone()}</span></a>
+                    " · " {f.head.clone()}
+                </li>
+            }
         })
         .collect_view();
     let body = if list.is_empty() {

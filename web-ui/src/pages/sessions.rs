@@ -35,24 +35,12 @@ pub struct SessionsProps {
 #[component]
 pub fn SessionsView(props: SessionsProps) -> impl IntoView {
     let lang = props.shell.lang;
-    let labels: Vec<String> = [
-        "sessions.created",
-        "sessions.last_seen",
-        "sessions.agent",
-        "sessions.action",
-    ]
-    .iter()
-    .map(|k| t(lang, k))
-    .collect();
-    let th = labels
+    let labels: Vec<String> = ["sessions.created", "sessions.last_seen", "sessions.agent", "sessions.action"]
         .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
-    let rows = props
-        .sessions
-        .iter()
-        .map(|s| row(lang, &labels, s, &props.shell.csrf))
-        .collect_view();
+        .map(|k| t(lang, k))
+        .collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let rows = props.sessions.iter().map(|s| row(lang, &labels, s, &props.shell.csrf)).collect_view();
     view! {
         <Page shell=props.shell.clone() title=t(lang, "sessions.title")>
             <p>{t(lang, "sessions.intro")}</p>
@@ -62,9 +50,7 @@ pub fn SessionsView(props: SessionsProps) -> impl IntoView {
 }
 
 fn row(lang: Lang, labels: &[String], s: &SessionRow, csrf: &str) -> impl IntoView + use<> {
-    let current = s
-        .current
-        .then(|| view! { " " <strong class="badge">{t(lang, "sessions.current")}</strong> });
+    let current = s.current.then(|| view! { " " <strong class="badge">{t(lang, "sessions.current")}</strong> });
     view! {
         <tr>
             <td data-label=labels[0].clone()>{s.created.clone()} {current}</td>

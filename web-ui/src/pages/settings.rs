@@ -32,12 +32,7 @@ pub fn SettingsView(props: SettingsProps) -> impl IntoView {
         ("provinsi", "profile.provinsi", &p.provinsi, false),
         ("address", "profile.address", &p.address, true),
         ("kepala_desa", "profile.kepala_desa", &p.kepala_desa, false),
-        (
-            "office_hours",
-            "profile.office_hours",
-            &p.office_hours,
-            false,
-        ),
+        ("office_hours", "profile.office_hours", &p.office_hours, false),
         ("phone", "profile.phone", &p.phone, false),
         ("email", "profile.email", &p.email, false),
     ]

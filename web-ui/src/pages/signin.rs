@@ -31,10 +31,7 @@ pub struct SigninProps {
 pub fn SigninView(props: SigninProps) -> impl IntoView {
     let lang = props.shell.lang;
     let csrf = props.shell.csrf.clone();
-    let general = props
-        .error
-        .clone()
-        .map(|e| view! { <div class="flash flash-error" role="alert">{e}</div> });
+    let general = props.error.clone().map(|e| view! { <div class="flash flash-error" role="alert">{e}</div> });
     view! {
         <Page shell=props.shell.clone() title=t(lang, "signin.title")>
             {general}

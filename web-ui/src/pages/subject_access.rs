@@ -32,14 +32,7 @@ pub struct SubjectAccessProps {
 #[component]
 pub fn SubjectAccessView(props: SubjectAccessProps) -> impl IntoView {
     let lang = props.shell.lang;
-    let intro = tf(
-        lang,
-        "sar.intro",
-        &[
-            ("name", &props.resident.nama),
-            ("village", &props.profile.name),
-        ],
-    );
+    let intro = tf(lang, "sar.intro", &[("name", &props.resident.nama), ("village", &props.profile.name)]);
     let p = props.profile.clone();
     view! {
         <Page shell=props.shell.clone() title=t(lang, "sar.title")>

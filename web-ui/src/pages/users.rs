@@ -86,25 +86,12 @@ fn issued(lang: Lang, p: IssuedPin) -> impl IntoView {
 }
 
 fn list(lang: Lang, p: &UsersProps) -> impl IntoView + use<> {
-    let labels: Vec<String> = [
-        "users.username",
-        "users.full_name",
-        "users.role",
-        "users.status",
-        "users.action",
-    ]
-    .iter()
-    .map(|k| t(lang, k))
-    .collect();
-    let th = labels
+    let labels: Vec<String> = ["users.username", "users.full_name", "users.role", "users.status", "users.action"]
         .iter()
-        .map(|l| view! { <th scope="col">{l.clone()}</th> })
-        .collect_view();
-    let rows = p
-        .users
-        .iter()
-        .map(|u| row(lang, &labels, u, &p.shell.csrf))
-        .collect_view();
+        .map(|k| t(lang, k))
+        .collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let rows = p.users.iter().map(|u| row(lang, &labels, u, &p.shell.csrf)).collect_view();
     view! { <table class="cards"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table> }
 }
 
@@ -136,9 +123,8 @@ fn create_form(lang: Lang, p: &UsersProps) -> impl IntoView + use<> {
         .required(true)
         .error(e("username"))
         .autocomplete("off");
-    let full = Field::new("full_name", t(lang, "users.full_name"), &p.new_full_name)
-        .required(true)
-        .error(e("full_name"));
+    let full =
+        Field::new("full_name", t(lang, "users.full_name"), &p.new_full_name).required(true).error(e("full_name"));
     let role = Field::new("role", t(lang, "users.role"), &p.new_role)
         .control(Control::Select(p.role_options.clone()))
         .required(true)
