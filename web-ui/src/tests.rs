@@ -156,6 +156,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 warnings: vec![("tanggallahir".into(), format!("tidak cocok {EVIL}"))],
                 ack_reason: EVIL.into(),
                 ack_warnings: false,
+                offer_duplicate_case: true,
             }),
         ),
         (
@@ -184,6 +185,8 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     age: "35".into(),
                 }],
                 show_full_nik: true,
+                can_change_kk: true,
+                kk_form: KkChangeForm { no_kk: EVIL.into(), ..Default::default() },
             }),
         ),
         (

@@ -74,6 +74,7 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/residents/{id}/events", Roles(REGISTER_WRITE)),
     rule("GET", "/residents/{id}/access-report", Roles(&[Admin, Operator])),
     rule("GET", "/families/{id}", Roles(REGISTER_READ)),
+    rule("POST", "/families/{id}/kk", Roles(REGISTER_WRITE)),
     // administration
     rule("GET", "/audit", Roles(ADMIN)),
     rule("POST", "/audit/verify", Roles(ADMIN)),

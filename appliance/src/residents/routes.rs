@@ -12,9 +12,9 @@ use crate::http::pages::{self, html, local_time, ok, shell};
 use crate::http::registry::{Endpoint, get, post};
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::{
-    FamilyDetailProps, FamilyMember, FieldMessage, HistoryEntry, ImportProps, KkHistoryEntry, Lang, LifeEventForm,
-    Pagination, ResidentDetailProps, ResidentFormProps, ResidentListProps, SearchFamily, SearchProps, SearchResident,
-    SubjectAccessProps, t,
+    FamilyDetailProps, FamilyMember, FieldMessage, HistoryEntry, ImportProps, KkChangeForm, KkHistoryEntry, Lang,
+    LifeEventForm, Pagination, ResidentDetailProps, ResidentFormProps, ResidentListProps, SearchFamily, SearchProps,
+    SearchResident, SubjectAccessProps, t,
 };
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -34,6 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         post("/residents/{id}/events", web::post().to(record_event)),
         get("/residents/{id}/access-report", web::get().to(access_report)),
         get("/families/{id}", web::get().to(family)),
+        post("/families/{id}/kk", web::post().to(change_kk)),
         get("/search", web::get().to(search)),
         get("/me", web::get().to(me)),
         get("/duplicates", web::get().to(duplicates)),
@@ -173,6 +174,9 @@ fn finish_save(
         Ok(Err(RegisterError::NeedsAck(warnings))) => props.warnings = warning_messages(lang, &warnings),
         Ok(Err(RegisterError::DuplicateNik(holder))) => {
             props.errors = vec![("nik".into(), views::message(lang, "residents.nik.duplicate", &holder))];
+            let role = identity_of(req).map(|i| i.role);
+            props.offer_duplicate_case =
+                crate::auth::policy::find("POST", "/duplicates").is_some_and(|r| r.access.allows(role));
         }
         Ok(Err(RegisterError::DuplicateKk(kk))) => {
             props.errors = vec![("no_kk".into(), views::message(lang, "residents.kk.duplicate", &kk))];
@@ -331,10 +335,18 @@ async fn record_event(
 }
 
 async fn family(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::Path<String>) -> HttpResponse {
+    family_page(&req, &app, &actor, &path, KkChangeForm::default())
+}
+
+fn family_page(req: &HttpRequest, app: &App, actor: &Actor, id: &str, kk_form: KkChangeForm) -> HttpResponse {
+    let req = req.clone();
     let lang = pages::lang(&req);
-    let Some(f) = ops::family(&app.store, &path) else {
+    let Some(f) = ops::family(&app.store, id) else {
         return pages::error_page(&req, 404, "error.not_found");
     };
+    let status = if kk_form.errors.is_empty() { 200 } else { 422 };
+    let can_change_kk =
+        crate::auth::policy::find("POST", "/families/{id}/kk").is_some_and(|r| r.access.allows(Some(actor.0.role)));
     let full = views::sees_full_nik(Some(&actor.0));
     let members = ops::members(&app.store, &f.id);
     let head = f.head_id.as_deref().and_then(|h| members.iter().find(|m| m.id == h));
@@ -370,8 +382,64 @@ async fn family(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::
             })
             .collect(),
         show_full_nik: full,
+        can_change_kk,
+        kk_form,
     };
-    ok(balai_ui::render_family_detail(props))
+    html(status, balai_ui::render_family_detail(props))
+}
+
+#[derive(Deserialize)]
+struct KkForm {
+    no_kk: String,
+    from: String,
+    reason: String,
+}
+
+/// A new No. KK for the family (pecah KK, a move, a new head); the old number
+/// stays in its history.
+async fn change_kk(
+    req: HttpRequest,
+    app: web::Data<App>,
+    actor: Actor,
+    path: web::Path<String>,
+    form: CsrfForm<KkForm>,
+) -> HttpResponse {
+    let lang = pages::lang(&req);
+    let f = form.data;
+    let mut errors: Vec<FieldMessage> = Vec::new();
+    let from = super::model::parse_date(&f.from).filter(|d| *d <= super::model::today());
+    if from.is_none() {
+        errors.push(("from".into(), t(lang, "residents.event.date")));
+    }
+    if f.reason.trim().is_empty() {
+        errors.push(("reason".into(), t(lang, "msg.required")));
+    }
+    let result = match from {
+        Some(from) if errors.is_empty() => {
+            ops::change_kk(&app.store, &actor.0.username, &path, &f.no_kk, from, f.reason.trim())
+        }
+        _ => Err(RegisterError::Invalid(vec![])),
+    };
+    match result {
+        Ok(_) => {
+            app.index_now();
+            see_other(&format!("/families/{}", path.as_str()))
+        }
+        Err(RegisterError::NotFound) => pages::error_page(&req, 404, "error.not_found"),
+        Err(e) => {
+            match e {
+                RegisterError::Invalid(more) => {
+                    errors.extend(more.iter().map(|e| (e.field.to_string(), views::message(lang, e.key, &e.detail))))
+                }
+                RegisterError::DuplicateKk(kk) => {
+                    errors.push(("no_kk".into(), views::message(lang, "residents.kk.duplicate", &kk)))
+                }
+                _ => return pages::error_page(&req, 500, "error.internal"),
+            }
+            let form = KkChangeForm { no_kk: f.no_kk, from: f.from, reason: f.reason, errors };
+            family_page(&req, &app, &actor, &path, form)
+        }
+    }
 }
 
 async fn import_page(req: HttpRequest) -> HttpResponse {

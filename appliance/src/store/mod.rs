@@ -326,6 +326,25 @@ impl Store {
         Ok(self.db.size_on_disk()?)
     }
 
+    /// Bytes of keys and values held in each tree: the live data, to compare
+    /// with [`Store::size_on_disk`].
+    pub fn live_bytes(&self) -> Vec<(&'static str, u64)> {
+        let trees = [
+            ("records", &self.records),
+            ("index", &self.index),
+            ("ixkeys", &self.ixkeys),
+            ("log", &self.log),
+            ("meta", &self.meta),
+        ];
+        trees
+            .iter()
+            .map(|(name, tree)| {
+                let bytes = tree.iter().filter_map(Result::ok).map(|(k, v)| (k.len() + v.len()) as u64).sum();
+                (*name, bytes)
+            })
+            .collect()
+    }
+
     /// Small settings (village profile...) that live beside the records.
     pub fn meta_get(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.meta.get(key)?.map(|v| v.to_vec()))

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::common::{Shell, show_nik, url_encode};
+use crate::common::{FieldMessage, Shell, message_for, show_nik, url_encode};
 use crate::i18n::{Lang, t};
 use crate::layout::{Page, document};
-use crate::widgets::dl_row;
+use crate::widgets::{Control, Field, csrf_field, dl_row, field};
 
 /// One earlier or current KK number.
 #[derive(Clone, Debug, Default)]
@@ -63,6 +63,23 @@ pub struct FamilyDetailProps {
     pub members: Vec<FamilyMember>,
     /// Show NIKs in full.
     pub show_full_nik: bool,
+    /// Show the form that changes the No. KK (pecah KK, move, new head).
+    pub can_change_kk: bool,
+    /// The KK-change form's values and errors (fields `no_kk`, `from`, `reason`).
+    pub kk_form: KkChangeForm,
+}
+
+/// Values and errors of the No. KK change form.
+#[derive(Clone, Debug, Default)]
+pub struct KkChangeForm {
+    /// The new No. KK.
+    pub no_kk: String,
+    /// Date the new number took effect (`YYYY-MM-DD`).
+    pub from: String,
+    /// Why it changed.
+    pub reason: String,
+    /// Errors beside fields.
+    pub errors: Vec<FieldMessage>,
 }
 
 /// The family page component.
@@ -90,6 +107,7 @@ pub fn FamilyDetailView(props: FamilyDetailProps) -> impl IntoView {
             </section>
             {members(lang, &props)}
             {history(lang, &props.kk_history)}
+            {props.can_change_kk.then(|| kk_form(lang, &props))}
         </Page>
     }
 }
@@ -141,6 +159,34 @@ fn history(lang: Lang, entries: &[KkHistoryEntry]) -> impl IntoView + use<> {
         <section class="record">
             <h2>{t(lang, "family.kk_history")}</h2>
             <table class="cards"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>
+        </section>
+    }
+}
+
+fn kk_form(lang: Lang, p: &FamilyDetailProps) -> impl IntoView + use<> {
+    let f = &p.kk_form;
+    let number = Field::new("no_kk", t(lang, "family.kk_new"), &f.no_kk)
+        .control(Control::Digits)
+        .required(true)
+        .error(message_for(&f.errors, "no_kk"));
+    let from = Field::new("from", t(lang, "family.kk_from"), &f.from)
+        .control(Control::Input("date"))
+        .required(true)
+        .error(message_for(&f.errors, "from"));
+    let reason = Field::new("reason", t(lang, "family.kk_reason"), &f.reason)
+        .help(t(lang, "family.kk_reason_help"))
+        .required(true)
+        .error(message_for(&f.errors, "reason"));
+    view! {
+        <section class="card" id="kk-change" aria-labelledby="kk-change-h">
+            <h2 id="kk-change-h">{t(lang, "family.kk_change")}</h2>
+            <form method="post" action=format!("/families/{}/kk", url_encode(&p.id))>
+                {csrf_field(&p.shell.csrf)}
+                {field(lang, number)}
+                {field(lang, from)}
+                {field(lang, reason)}
+                <button type="submit" class="btn btn-primary">{t(lang, "action.save")}</button>
+            </form>
         </section>
     }
 }

@@ -29,6 +29,9 @@ pub struct ResidentFormProps {
     pub ack_reason: String,
     /// Whether `ack_warnings` was ticked.
     pub ack_warnings: bool,
+    /// The NIK is already registered and the user may open a duplicate-NIK
+    /// case: a second button posts the same fields to `/duplicates`.
+    pub offer_duplicate_case: bool,
 }
 
 /// The resident form component.
@@ -54,6 +57,9 @@ pub fn ResidentFormView(props: ResidentFormProps) -> impl IntoView {
                 {groups}
                 <div class="actions">
                     <button type="submit" class="btn btn-primary btn-big">{t(lang, "action.save")}</button>
+                    {props.offer_duplicate_case.then(|| view! {
+                        <button type="submit" class="btn" formaction="/duplicates">{t(lang, "duplicates.open_case")}</button>
+                    })}
                     <a class="btn" href=cancel>{t(lang, "action.cancel")}</a>
                 </div>
             </form>
