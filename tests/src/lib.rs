@@ -759,3 +759,52 @@ pub fn letters_name(prefix: &str, mut n: u64) -> String {
     }
     format!("{prefix} {}", s.to_uppercase())
 }
+
+/// The resident form's fields (web-ui FIELDS names, read by the daemon's
+/// `views::input_from_form`) with every required field filled in. `birth_date`
+/// as the form sends it (YYYY-MM-DD); `no_kk` may be empty.
+pub fn resident_form(nik: &str, name: &str, birth_date: &str, female: bool, no_kk: &str) -> Vec<(String, String)> {
+    [
+        ("nik", nik),
+        ("nama", name),
+        ("sex", if female { "2" } else { "1" }),
+        ("agama_id", "1"),
+        ("warganegara_id", "1"),
+        ("pendidikan_kk_id", "5"),
+        ("pekerjaan_id", "1"),
+        ("status_kawin", "1"),
+        ("status_dasar", "1"),
+        ("tempatlahir", "Klaten"),
+        ("tanggallahir", birth_date),
+        ("alamat", "Jl. Uji No. 2"),
+        ("dusun", "Krajan"),
+        ("rw", "002"),
+        ("rt", "003"),
+        ("no_kk", no_kk),
+        ("kk_level", "1"),
+        ("nama_ayah", "Bapak Uji"),
+        ("nama_ibu", "Ibu Uji"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+/// `pairs` plus a `csrf` field, as a form body.
+pub fn with_csrf(csrf: &str, pairs: &[(String, String)]) -> Body {
+    let mut all = vec![("csrf".to_string(), csrf.to_string())];
+    all.extend(pairs.iter().cloned());
+    Body::Form(all)
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
