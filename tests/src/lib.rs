@@ -808,3 +808,54 @@ pub fn urlencode(s: &str) -> String {
     }
     out
 }
+
+impl Balai {
+    /// Adds a staff account with the CLI (`balai user add`, password on stdin).
+    pub fn add_user(&self, username: &str, role: &str, password: &str) {
+        let out = self.cli(&["user", "add", username, "--role", role], &format!("{password}\n"));
+        assert!(
+            out.status.success(),
+            "balai user add {username} failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// A client signed in with a username and password.
+    pub fn signin_as(&self, username: &str, password: &str) -> Client {
+        let c = self.client();
+        let r = c.signin_staff(username, password);
+        assert_eq!(r.status, 303, "sign-in as {username} failed: {r:?}");
+        c
+    }
+}
+
+/// The fields of one CSV line (no line breaks inside fields).
+pub fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    fields.push(cur);
+    fields
+}
+
+/// One CSV line from fields, quoting where needed.
+pub fn csv_line(fields: &[String]) -> String {
+    fields
+        .iter()
+        .map(|f| if f.contains([',', '"', '\n', '\r']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() })
+        .collect::<Vec<_>>()
+        .join(",")
+}
