@@ -859,3 +859,10 @@ pub fn csv_line(fields: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(",")
 }
+
+/// The cargo target dir this test binary was built into
+/// (target/<profile>/deps/<test> → target).
+pub fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    exe.ancestors().nth(3).map(Path::to_path_buf).unwrap_or_else(|| workspace_root().join("target"))
+}
