@@ -251,17 +251,16 @@ impl Balai {
                 return Err(format!("no healthy /healthz within {START_TIMEOUT:?}\n{}", self.logs()));
             }
             let demo_ready = !self.demo || self.stdout().lines().any(|l| l.starts_with("Data: "));
-            if demo_ready && let Ok(pem) = std::fs::read(&ca_path) {
-                if let Ok(client) = Client::new(&pem, &self.url("")) {
-                    let healthy = client.get("/healthz").map(|r| r.status == 200).unwrap_or(false);
-                    if healthy {
-                        self.ca_pem = pem;
-                        if self.demo {
-                            self.parse_demo();
-                        }
-                        return Ok(());
-                    }
+            if demo_ready
+                && let Ok(pem) = std::fs::read(&ca_path)
+                && let Ok(client) = Client::new(&pem, &self.url(""))
+                && client.get("/healthz").is_ok_and(|r| r.status == 200)
+            {
+                self.ca_pem = pem;
+                if self.demo {
+                    self.parse_demo();
                 }
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -619,6 +618,15 @@ impl Client {
 
     /// Sends one request; cookies the response sets are kept.
     pub fn send(&self, method: &str, path: &str, body: Body) -> reqwest::Result<Resp> {
+        self.send_full(method, path, body, &[])
+    }
+
+    /// A GET or other bodiless request with extra headers (e.g. a `Host`).
+    pub fn send_with_headers(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Result<Resp> {
+        self.send_full(method, path, Body::Empty, headers)
+    }
+
+    fn send_full(&self, method: &str, path: &str, body: Body, headers: &[(&str, &str)]) -> reqwest::Result<Resp> {
         let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
         let mut req = self.http.request(method, url);
@@ -628,6 +636,9 @@ impl Client {
         }
         if let Some(token) = &self.bearer {
             req = req.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
         }
         req = match body {
             Body::Empty => req,

@@ -66,7 +66,9 @@ fn operator_finds_a_resident_in_chromium_on_phone_and_desktop() {
         .unwrap_or_else(|e| panic!("the browser run printed no result line ({e}):\n{stdout}\n{stderr}"));
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["found"], name.as_str());
-    for file in ["landing", "residents", "resident"].iter().flat_map(|p| [format!("{p}-phone.png"), format!("{p}-desktop.png")]) {
+    for file in
+        ["landing", "residents", "resident"].iter().flat_map(|p| [format!("{p}-phone.png"), format!("{p}-desktop.png")])
+    {
         let path = outdir.join(&file);
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("screenshot {} missing: {e}", path.display()));
         assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000, "{} is not a real screenshot", path.display());

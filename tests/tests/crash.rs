@@ -52,7 +52,9 @@ fn acknowledged_creates_survive_kill_9() {
     let data = dir.path().join("data");
     let config = dir.path().join("balai.toml");
     std::fs::write(&config, "").unwrap();
-    let cli = |args: &[&str], stdin: &str| run_with_stdin(command_for(&data, &config).env("BALAI_LOG__LEVEL", "warn").args(args), stdin);
+    let cli = |args: &[&str], stdin: &str| {
+        run_with_stdin(command_for(&data, &config).env("BALAI_LOG__LEVEL", "warn").args(args), stdin)
+    };
 
     // An admin and a token, made with no daemon running.
     let out = cli(&["user", "add", "admin", "--role", "admin"], &format!("{PASSWORD}\n"));
@@ -115,7 +117,11 @@ fn acknowledged_creates_survive_kill_9() {
         let api = balai.bearer(&token);
         for a in &acked {
             let r = api.page(&format!("/api/v1/residents/{}", a.id));
-            assert_eq!(r.status, 200, "cycle {cycle}: acknowledged resident {} (NIK {}) lost after kill -9: {r:?}", a.id, a.nik);
+            assert_eq!(
+                r.status, 200,
+                "cycle {cycle}: acknowledged resident {} (NIK {}) lost after kill -9: {r:?}",
+                a.id, a.nik
+            );
             assert_eq!(r.json()["nik"], a.nik.as_str());
         }
         acked_total.extend(acked);

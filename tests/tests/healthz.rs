@@ -69,3 +69,16 @@ fn the_log_filter_variable_balai_log_is_honoured() {
     let balai = Balai::start(Options { env: vec![("BALAI_LOG".into(), "warn".into())], ..Options::default() });
     assert_eq!(balai.client().page("/healthz").status, 200);
 }
+
+#[test]
+fn the_https_redirect_keeps_an_ipv6_host_intact() {
+    // A phone that reached the box by an IPv6 address sends `Host: [addr]:port`;
+    // the redirect must name the same address, not cut it at its first colon.
+    let balai = Balai::empty();
+    let plain = balai.plain_client();
+    let r = plain
+        .send_with_headers("GET", "/residents", &[("host", &format!("[::1]:{}", balai.http_port))])
+        .expect("an answer");
+    assert_eq!(r.status, 308, "{r:?}");
+    assert_eq!(r.location(), Some(format!("https://[::1]:{}/residents", balai.https_port)), "{r:?}");
+}

@@ -53,7 +53,10 @@ fn round_trip_through_the_daemon(format: &str) {
     assert_eq!(got.len(), expected.len());
     let missing: Vec<_> = expected.difference(&got).take(3).collect();
     let extra: Vec<_> = got.difference(&expected).take(3).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "rows differ after the round trip:\nmissing {missing:#?}\nextra {extra:#?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "rows differ after the round trip:\nmissing {missing:#?}\nextra {extra:#?}"
+    );
 }
 
 fn round_trip_without_a_daemon(format: &str) {
@@ -158,7 +161,10 @@ fn one_bad_row_writes_nothing_and_is_named_in_the_web_upload() {
     let r = admin.post("/residents/import", Body::Multipart(form));
     assert_eq!(r.status, 422, "{r:?}");
     let page = balai_tests::html_unescape(&r.text());
-    let row7 = page.split("<tr").find(|row| row.contains(">7<")).unwrap_or_else(|| panic!("no row 7 in the error table: {page}"));
+    let row7 = page
+        .split("<tr")
+        .find(|row| row.contains(">7<"))
+        .unwrap_or_else(|| panic!("no row 7 in the error table: {page}"));
     assert!(row7.contains(">nik<"), "row 7's error does not name column nik: {row7}");
     assert!(row7.contains("NIK harus 16 angka"), "row 7's reason: {row7}");
     assert_eq!(balai.resident_count(&admin), 0, "a refused upload wrote residents");

@@ -167,10 +167,9 @@ fn concrete(path: &str, resident: &str, family: &str) -> (String, bool) {
         assert_eq!(name, "id", "path parameter {{{name}}} in {path} is new to this test: teach it a value");
         let before = &rest[..open];
         out.push_str(before);
-        let full = format!("{out}");
-        if full.ends_with("/residents/") {
+        if out.ends_with("/residents/") {
             out.push_str(resident);
-        } else if full.ends_with("/families/") {
+        } else if out.ends_with("/families/") {
             out.push_str(family);
         } else {
             out.push_str("no-such-id");

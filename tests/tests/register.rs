@@ -14,7 +14,10 @@ fn resident_id_from(r: &Resp) -> String {
 }
 
 fn codes(body: &Value) -> Vec<String> {
-    body["fields"].as_array().map(|a| a.iter().map(|f| f["code"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+    body["fields"]
+        .as_array()
+        .map(|a| a.iter().map(|f| f["code"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -85,8 +88,12 @@ fn the_api_creates_with_a_cli_issued_token_and_refuses_a_nik_twice() {
     // Bad input: 422 with every problem named, nothing written.
     let bad = api.post_json("/api/v1/residents", &serde_json::json!({ "nik": "12345", "birth_date": "31-02-2020" }));
     assert_eq!(bad.status, 422, "{bad:?}");
-    let fields: Vec<String> =
-        bad.json()["fields"].as_array().expect("fields").iter().map(|f| f["field"].as_str().unwrap_or("").to_string()).collect();
+    let fields: Vec<String> = bad.json()["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .map(|f| f["field"].as_str().unwrap_or("").to_string())
+        .collect();
     for f in ["nik", "nama", "tanggallahir"] {
         assert!(fields.iter().any(|x| x == f), "field {f} not named in {fields:?}");
     }
@@ -147,7 +154,8 @@ fn viewing_a_full_record_is_in_the_audit_log_for_that_person() {
         assert_eq!(page.status, 200, "{page:?}");
         page.text().split("<tr").skip(2).map(html_unescape).collect()
     };
-    let views_by = |rows: &[String], who: &str| rows.iter().filter(|r| r.contains(who) && r.contains("Melihat")).count();
+    let views_by =
+        |rows: &[String], who: &str| rows.iter().filter(|r| r.contains(who) && r.contains("Melihat")).count();
     let rows = audit_rows(&admin);
     let before = views_by(&rows, "kepaladesa");
 
@@ -155,7 +163,12 @@ fn viewing_a_full_record_is_in_the_audit_log_for_that_person() {
     let page = kepala.page(&format!("/residents/{id}"));
     assert_eq!(page.status, 200);
     let rows = audit_rows(&admin);
-    assert_eq!(views_by(&rows, "kepaladesa"), before + 1, "the view is not in /audit?person={nik}:\n{}", rows.join("\n"));
+    assert_eq!(
+        views_by(&rows, "kepaladesa"),
+        before + 1,
+        "the view is not in /audit?person={nik}:\n{}",
+        rows.join("\n")
+    );
     assert!(rows.iter().any(|r| r.contains(&id)), "the audit rows do not name the record");
     // the same person looked up by resident id
     let by_id = admin.page(&format!("/audit?person={id}"));
