@@ -37,9 +37,15 @@ impl App {
     /// Brings the search index up to the store's latest write.
     pub fn index_now(&self) {
         let store = &self.store;
+        let started = std::time::Instant::now();
+        let from = self.search.indexed_seq();
         if let Err(e) = self.search.catch_up(store, |entry| crate::residents::operations::search_changes(store, entry))
         {
             tracing::error!(error = %e, "search indexing failed; the index will catch up at the next write or start");
+        }
+        let to = self.search.indexed_seq();
+        if to > from + 1000 {
+            tracing::info!(entries = to - from, ms = started.elapsed().as_millis() as u64, "search index caught up");
         }
     }
 

@@ -188,7 +188,8 @@ fn is_config_path(path: &[String]) -> bool {
             None => return false,
         }
     }
-    true
+    // Only leaves: BALAI_LOG is the log filter, not the [log] section.
+    !cursor.is_table()
 }
 
 #[cfg(test)]
@@ -211,7 +212,12 @@ mod tests {
         std::fs::write(&path, "[http]\nhttps_port = 9000\n[village]\nname = \"Sukamaju\"\n").unwrap();
         let c = Config::load(
             Some(&path),
-            env(&[("BALAI_HTTP__HTTPS_PORT", "9443"), ("BALAI_DATA_DIR", "/tmp/x"), ("BALAI_TEST_ONLY", "1")]),
+            env(&[
+                ("BALAI_HTTP__HTTPS_PORT", "9443"),
+                ("BALAI_DATA_DIR", "/tmp/x"),
+                ("BALAI_TEST_ONLY", "1"),
+                ("BALAI_LOG", "warn"),
+            ]),
         )
         .unwrap();
         assert_eq!(c.http.https_port, 9443);

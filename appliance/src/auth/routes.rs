@@ -381,7 +381,17 @@ fn audit_props(req: &HttpRequest, app: &App, q: &AuditQuery) -> AuditProps {
     let page = q.page.max(1);
     let mut total = 0u64;
     let mut rows = Vec::new();
-    for e in app.store.log_rev().filter_map(Result::ok).filter(|e| audit_matches(e, q, &person_ids)) {
+    // A person's entries come from the per-record index; otherwise walk the log.
+    let entries: Box<dyn Iterator<Item = LogEntry>> = if person_ids.is_empty() {
+        Box::new(app.store.log_rev().filter_map(Result::ok))
+    } else {
+        let mut list: Vec<LogEntry> =
+            person_ids.iter().flat_map(|id| app.store.log_for("resident", id).unwrap_or_default()).collect();
+        list.sort_by_key(|e| std::cmp::Reverse(e.seq));
+        list.dedup_by_key(|e| e.seq);
+        Box::new(list.into_iter())
+    };
+    for e in entries.filter(|e| audit_matches(e, q, &person_ids)) {
         total += 1;
         let index = total as usize - 1;
         if index >= (page as usize - 1) * AUDIT_PAGE && rows.len() < AUDIT_PAGE {

@@ -276,11 +276,13 @@ fn import_bytes(app: &App, actor: &str, b64: &str) -> Reply {
     };
     let limits =
         import::ImportLimits { max_bytes: app.config.limits.upload_bytes.max(50 * 1024 * 1024), ..Default::default() };
+    let started = std::time::Instant::now();
     let plan = if bytes.starts_with(b"PK\x03\x04") {
         import::parse_xlsx_with(&bytes, &limits)
     } else {
         import::parse_csv_with(&bytes, &limits)
     };
+    tracing::info!(ms = started.elapsed().as_millis() as u64, ok = plan.is_ok(), "import file parsed");
     match plan.and_then(|plan| ops::import(&app.store, actor, plan)) {
         Ok(summary) => {
             app.index_now();

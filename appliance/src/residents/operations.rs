@@ -123,11 +123,6 @@ pub fn members(store: &Store, family_id: &str) -> Vec<Resident> {
     list
 }
 
-/// Residents with status HIDUP (alive and living here).
-pub fn living_count(store: &Store) -> usize {
-    store.scan::<Resident>().filter_map(|r| r.ok()).filter(|r| r.status == 1).count()
-}
-
 /// A page of residents in name order, optionally within one dusun.
 pub fn page(store: &Store, dusun: Option<&str>, offset: usize, limit: usize) -> (Vec<Resident>, usize) {
     let (index, prefix) = match dusun {
@@ -438,7 +433,10 @@ pub fn import(store: &Store, actor: &str, plan: ImportPlan) -> std::result::Resu
         }
         changes.push(Change::put(&r).map_err(store_row_error)?.with_detail("import"));
     }
+    let started = std::time::Instant::now();
+    let count = changes.len();
     store.commit(actor, changes, Durability::Durable).map_err(store_row_error)?;
+    tracing::info!(changes = count, ms = started.elapsed().as_millis() as u64, "import committed");
     Ok(summary)
 }
 

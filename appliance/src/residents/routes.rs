@@ -10,6 +10,7 @@ use crate::app::App;
 use crate::auth::guard::{Actor, CsrfForm, csrf_ok, identity_of, see_other};
 use crate::http::pages::{self, html, local_time, ok, shell};
 use crate::http::registry::{Endpoint, get, post};
+use crate::store::Record;
 use actix_web::{HttpRequest, HttpResponse, web};
 use balai_ui::{
     FamilyDetailProps, FamilyMember, FieldMessage, HistoryEntry, ImportProps, KkChangeForm, KkHistoryEntry, Lang,
@@ -217,10 +218,11 @@ fn event_detail(e: &super::model::LifeEvent) -> String {
 /// `views`) looked at the record, and when.
 fn history(req: &HttpRequest, app: &App, id: &str, views: bool) -> Vec<HistoryEntry> {
     let lang = pages::lang(req);
-    app.store
-        .log_rev()
-        .filter_map(Result::ok)
-        .filter(|e| e.id == id && (views || e.op != crate::store::Op::View))
+    let mut entries = app.store.log_for(Resident::TABLE, id).unwrap_or_default();
+    entries.reverse();
+    entries
+        .into_iter()
+        .filter(|e| views || e.op != crate::store::Op::View)
         .take(500)
         .map(|e| HistoryEntry {
             time: local_time(req, e.time),

@@ -31,7 +31,7 @@ const FORMAT: u32 = 1;
 /// The writer's memory arena. One thread: the box is a Raspberry Pi.
 const WRITER_ARENA: usize = 15_000_000;
 /// Log entries read per commit while catching up.
-const CATCH_UP_BATCH: usize = 5_000;
+const CATCH_UP_BATCH: usize = 50_000;
 /// The most hits one search returns.
 pub const MAX_LIMIT: usize = 200;
 /// Shortest NIK / No. KK prefix searched for.
@@ -241,11 +241,12 @@ impl SearchIndex {
         } else {
             (self.indexed_seq(), self.lock_hash().clone())
         };
-        self.apply_locked(&mut writer, upserts, deletes, seq, hash)
+        self.apply_locked(&mut writer, upserts, deletes, seq, hash, &|_, _| true)
     }
 
     /// Indexes every log entry after [`SearchIndex::indexed_seq`], in commits
-    /// of up to 5,000 entries; returns the new indexed sequence.
+    /// of up to 50,000 entries (each commit costs a segment flush, so a
+    /// rebuild of a whole village is one or two); returns the new indexed sequence.
     ///
     /// `doc_for` turns a Create/Update/Delete entry into the changes it causes
     /// (it returns an `Option<DocChange>`, or a `Vec` when one record touches
@@ -274,6 +275,10 @@ impl SearchIndex {
             writer.delete_all_documents()?;
             start = 0;
         }
+        // Filling an empty index, a doc not yet added in this run has no older
+        // copy to delete: skipping those deletes makes a rebuild much cheaper.
+        let fresh = self.doc_count() == 0;
+        let mut added: std::collections::HashSet<(DocKind, String)> = std::collections::HashSet::new();
         let mut batch = Batch::default();
         let mut entries = 0usize;
         let mut last: Option<LogEntry> = None;
@@ -289,7 +294,16 @@ impl SearchIndex {
             if entries == CATCH_UP_BATCH {
                 if let Some(e) = &last {
                     let (upserts, deletes) = std::mem::take(&mut batch).split();
-                    self.apply_locked(&mut writer, upserts, deletes, e.seq, Some(e.hash.clone()))?;
+                    let needs_delete = |k: DocKind, id: &str| !fresh || added.contains(&(k, id.to_string()));
+                    self.apply_locked(
+                        &mut writer,
+                        upserts.clone(),
+                        deletes,
+                        e.seq,
+                        Some(e.hash.clone()),
+                        &needs_delete,
+                    )?;
+                    added.extend(upserts.into_iter().map(|d| (d.kind, d.id)));
                 }
                 entries = 0;
             }
@@ -297,7 +311,8 @@ impl SearchIndex {
         if entries > 0 {
             if let Some(e) = &last {
                 let (upserts, deletes) = batch.split();
-                self.apply_locked(&mut writer, upserts, deletes, e.seq, Some(e.hash.clone()))?;
+                let needs_delete = |k: DocKind, id: &str| !fresh || added.contains(&(k, id.to_string()));
+                self.apply_locked(&mut writer, upserts, deletes, e.seq, Some(e.hash.clone()), &needs_delete)?;
             }
         } else if reset {
             // An emptied index and nothing to refill it with: make the emptying durable.
@@ -367,13 +382,16 @@ impl SearchIndex {
         deletes: Vec<(DocKind, String)>,
         seq: u64,
         hash: Option<String>,
+        needs_delete: &dyn Fn(DocKind, &str) -> bool,
     ) -> Result<()> {
         let staged = (|| -> Result<()> {
             for (kind, id) in &deletes {
                 writer.delete_term(self.key_term(*kind, id));
             }
             for doc in &upserts {
-                writer.delete_term(self.key_term(doc.kind, &doc.id));
+                if needs_delete(doc.kind, &doc.id) {
+                    writer.delete_term(self.key_term(doc.kind, &doc.id));
+                }
                 writer.add_document(self.tantivy_doc(doc))?;
             }
             Ok(())

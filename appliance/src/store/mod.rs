@@ -196,6 +196,7 @@ impl Store {
                 let entry = LogEntry::new(seq, now, actor, change.table, &change.id, op, &change.detail, &prev);
                 let bytes = serde_json::to_vec(&entry).map_err(|e| abort(StoreError::encode(e)))?;
                 log_t.insert(&seq.to_be_bytes(), bytes)?;
+                index.insert(log_ref_key(change.table, &change.id, seq), &[][..])?;
                 prev = entry.hash;
             }
             log::set_head_in(meta, seq, &prev)?;
@@ -309,6 +310,21 @@ impl Store {
     /// Log entries with sequence > `after`, in order.
     pub fn log_since(&self, after: u64) -> impl Iterator<Item = Result<LogEntry, StoreError>> + '_ {
         self.log.range((after + 1).to_be_bytes()..).map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+    }
+
+    /// The log entries about one record (its history), oldest first, found
+    /// through a per-record reference index rather than a scan of the log.
+    pub fn log_for(&self, table: &str, id: &str) -> Result<Vec<LogEntry>, StoreError> {
+        let prefix = log_ref_key(table, id, 0);
+        let prefix = &prefix[..prefix.len() - 8];
+        let mut out = Vec::new();
+        for kv in self.index.scan_prefix(prefix) {
+            let (k, _) = kv?;
+            if let Some(bytes) = self.log.get(&k[k.len() - 8..])? {
+                out.push(decode(&bytes)?);
+            }
+        }
+        Ok(out)
     }
 
     /// Log entries in reverse order (newest first), for the audit view.
@@ -437,6 +453,18 @@ fn check_unique(index: &TransactionalTree, change: &Change, keys: &[(&'static st
         }
     }
     Ok(())
+}
+
+/// `!log \0 table \0 id \0 seq`: which log entries concern a record.
+fn log_ref_key(table: &str, id: &str, seq: u64) -> Vec<u8> {
+    let mut k = b"!log".to_vec();
+    k.push(SEP);
+    k.extend_from_slice(table.as_bytes());
+    k.push(SEP);
+    k.extend_from_slice(id.as_bytes());
+    k.push(SEP);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
 }
 
 fn unique_marker(table: &str, index: &str, key: &str) -> Vec<u8> {

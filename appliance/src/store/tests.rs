@@ -170,3 +170,17 @@ fn index_pages_walk_in_key_order_and_count_all() {
     put(&store, &person("p99", "99", "A")).unwrap();
     assert_eq!(store.index_page("person", "dusun", "A", 0, 1).unwrap().1, 14, "count follows writes");
 }
+
+#[test]
+fn a_records_history_is_found_without_scanning_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    put(&store, &person("a", "1", "X")).unwrap();
+    put(&store, &person("b", "2", "X")).unwrap();
+    put(&store, &person("a", "1", "Y")).unwrap();
+    store.commit("viewer", vec![Change::note("person", "a", Op::View)], Durability::Lazy).unwrap();
+    let ops: Vec<Op> = store.log_for("person", "a").unwrap().iter().map(|e| e.op).collect();
+    assert_eq!(ops, vec![Op::Create, Op::Update, Op::View]);
+    assert_eq!(store.log_for("person", "b").unwrap().len(), 1);
+    assert!(store.log_for("person", "").unwrap().is_empty(), "an id is not a prefix of another");
+}

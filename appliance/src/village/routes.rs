@@ -22,7 +22,7 @@ async fn landing(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
     let props = LandingProps {
         shell: shell(&req),
         profile: operations::profile(&app.store).to_view(),
-        population_total: crate::residents::operations::living_count(&app.store) as u64,
+        population_total: crate::residents::stats::current(&app).residents,
     };
     ok(balai_ui::render_landing(props))
 }
