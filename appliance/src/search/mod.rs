@@ -21,13 +21,13 @@ use std::sync::{Mutex, MutexGuard};
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::IndexWriterOptions;
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
 /// Bumped whenever the schema or the word-cutting changes: an index written
 /// by another version is rebuilt on open.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The writer's memory arena. One thread: the box is a Raspberry Pi.
 const WRITER_ARENA: usize = 15_000_000;
 /// Log entries read per commit while catching up.
@@ -130,6 +130,9 @@ struct Fields {
     kk: Field,
     dusun: Field,
     label: Field,
+    /// Every prefix (2+ digits) of the NIK and No. KK, so a prefix search is
+    /// one term lookup rather than a union over thousands of numbers.
+    prefixes: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -145,6 +148,7 @@ fn schema() -> (Schema, Fields) {
         words: b.add_text_field("words", words_opts),
         nik: b.add_text_field("nik", STRING | STORED),
         kk: b.add_text_field("kk", STRING | STORED),
+        prefixes: b.add_text_field("prefixes", STRING),
         dusun: b.add_text_field("dusun", STORED),
         label: b.add_text_field("label", STORED),
     };
@@ -441,11 +445,20 @@ impl SearchIndex {
         doc.add_text(f.words, text::index_words(&d.name).join(" "));
         let nik = text::compact_number(&d.nik);
         if !nik.is_empty() {
-            doc.add_text(f.nik, nik);
+            doc.add_text(f.nik, &nik);
         }
         let kk = text::compact_number(&d.kk);
         if !kk.is_empty() {
-            doc.add_text(f.kk, kk);
+            doc.add_text(f.kk, &kk);
+        }
+        let mut prefixes: Vec<&str> = Vec::new();
+        for number in [nik.as_str(), kk.as_str()] {
+            prefixes.extend((MIN_DIGITS..=number.len()).filter_map(|n| number.get(..n)));
+        }
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        for p in prefixes {
+            doc.add_text(f.prefixes, p);
         }
         doc.add_text(f.dusun, &d.dusun);
         doc.add_text(f.label, &d.label);
@@ -511,10 +524,10 @@ impl SearchIndex {
 
     /// A NIK or No. KK starting with `digits`; a full match ranks first.
     fn number_query(&self, digits: &str) -> Result<BooleanQuery> {
-        let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let prefix = Term::from_field_text(self.fields.prefixes, digits);
+        let mut should: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, Box::new(TermQuery::new(prefix, IndexRecordOption::Basic)))];
         for field in [self.fields.nik, self.fields.kk] {
-            // `digits` is ASCII digits only, so the pattern needs no escaping.
-            should.push((Occur::Should, Box::new(RegexQuery::from_pattern(&format!("{digits}.*"), field)?)));
             should.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(
