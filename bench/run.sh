@@ -3,7 +3,7 @@
 # Builds release, generates a 50,000-resident village, and measures:
 #   import time (3 fresh runs), idle RSS, the resident list page at 32
 #   connections (wrk), search latency at 1 connection (wrk), RSS under load.
-# Usage: bench/run.sh [OUTDIR]   (needs wrk and curl; loopback only)
+# Usage: bench/run.sh [OUTDIR]   (needs wrk and curl, optionally oha; loopback only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-target/bench}
@@ -58,6 +58,12 @@ RSS=$(peak_rss $WRK)
 wait $WRK || true
 cat "$OUT/wrk-list.txt"
 echo "## peak RSS under list load: ${RSS} kB"
+
+if command -v oha > /dev/null; then
+  echo "## resident list page at a fixed 2,500 requests/s, 32 connections, $DURATION (oha, latency corrected)"
+  oha -z "$DURATION" -c 32 -q 2500 --latency-correction --no-tui --insecure \
+    -H "Cookie: __Host-balai_session=$SESSION" "$URL/residents" | tee "$OUT/oha-list-2500.txt"
+fi
 
 cat > "$OUT/search.lua" <<'LUA'
 local names = {"siti", "sitti", "wahyu", "budi", "bambang", "agus", "sri", "dewi", "rahmat", "nur aini", "suparman", "3310", "33100501", "slamet", "yuliani", "hartono", "kurniawan", "endang"}

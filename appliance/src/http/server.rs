@@ -73,11 +73,19 @@ async fn plain_healthz() -> HttpResponse {
 }
 
 async fn redirect_to_https(req: HttpRequest, port: web::Data<u16>) -> HttpResponse {
-    let host = req.connection_info().host().split(':').next().unwrap_or("balai.local").to_string();
+    let host = host_without_port(req.connection_info().host()).to_string();
     let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
     let location =
         if **port == 443 { format!("https://{host}{path}") } else { format!("https://{host}:{}{path}", **port) };
     HttpResponse::PermanentRedirect().insert_header(("Location", location)).finish()
+}
+
+/// `[::1]:8080` → `[::1]`, `balai.local:8080` → `balai.local`.
+fn host_without_port(host: &str) -> &str {
+    match host.strip_prefix('[') {
+        Some(rest) => rest.find(']').map(|i| &host[..i + 2]).unwrap_or("balai.local"),
+        None => host.split(':').next().filter(|h| !h.is_empty()).unwrap_or("balai.local"),
+    }
 }
 
 async fn not_found(req: HttpRequest) -> HttpResponse {
@@ -85,4 +93,18 @@ async fn not_found(req: HttpRequest) -> HttpResponse {
         return HttpResponse::NotFound().json(serde_json::json!({ "error": "not found" }));
     }
     super::pages::error_page(&req, 404, "error.not_found")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn host_without_port_keeps_ipv6_brackets() {
+        use super::host_without_port as h;
+        assert_eq!(h("[::1]:8080"), "[::1]");
+        assert_eq!(h("[fe80::1]"), "[fe80::1]");
+        assert_eq!(h("balai.local:8080"), "balai.local");
+        assert_eq!(h("192.168.1.2"), "192.168.1.2");
+        assert_eq!(h("[broken"), "balai.local");
+        assert_eq!(h(""), "balai.local");
+    }
 }
