@@ -5,7 +5,7 @@
 use super::registry;
 use crate::app::App;
 use crate::auth::guard;
-use actix_web::middleware::{Compress, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App as ActixApp, HttpRequest, HttpResponse, HttpServer, web};
 use std::sync::Arc;
 
@@ -18,7 +18,6 @@ pub async fn serve(app: Arc<App>, tls: Arc<rustls::ServerConfig>) -> anyhow::Res
             .app_data(web::PayloadConfig::new(data.config.limits.upload_bytes))
             .app_data(web::FormConfig::default().limit(256 * 1024))
             .wrap(from_fn(guard::guard))
-            .wrap(Compress::default())
             .wrap(actix_web::middleware::Logger::new("%a \"%r\" %s %T").log_target("balai::http"))
             .configure(registry::configure)
             .default_service(web::to(not_found))

@@ -396,7 +396,11 @@ pub struct ImportSummary {
     pub warnings: usize,
 }
 
-/// Writes a parsed import in one transaction: all rows or none. A NIK already
+/// Changes per transaction in a large write: bounds memory, while the batch as
+/// a whole stays all-or-nothing (see `store::batch`).
+const BATCH_CHUNK: usize = 2_000;
+
+/// Writes a parsed import: all rows or none. A NIK already
 /// on the register updates that resident; a No. KK already known updates that
 /// family.
 pub fn import(store: &Store, actor: &str, plan: ImportPlan) -> std::result::Result<ImportSummary, Vec<RowError>> {
@@ -435,7 +439,7 @@ pub fn import(store: &Store, actor: &str, plan: ImportPlan) -> std::result::Resu
     }
     let started = std::time::Instant::now();
     let count = changes.len();
-    store.commit(actor, changes, Durability::Durable).map_err(store_row_error)?;
+    store.commit_batch(actor, changes, BATCH_CHUNK).map_err(store_row_error)?;
     tracing::info!(changes = count, ms = started.elapsed().as_millis() as u64, "import committed");
     Ok(summary)
 }
@@ -466,7 +470,7 @@ pub fn load_generated(store: &Store, families: &[Family], residents: &[Resident]
     for r in residents {
         changes.push(Change::put(r)?);
     }
-    store.commit("demo", changes, Durability::Durable)?;
+    store.commit_batch("demo", changes, BATCH_CHUNK)?;
     Ok(())
 }
 

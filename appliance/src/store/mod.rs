@@ -7,11 +7,13 @@
 //! - `ixkeys`:  `table \0 id` → the index entries the record currently holds
 //! - `log`:     big-endian sequence → hash-chained [`LogEntry`]
 //! - `meta`:    schema version, head of the log
+//! - `undo`:    the journal of a large write in progress (`batch.rs`)
 //!
 //! Every change goes through [`Store::commit`]: record, index entries and one log
 //! entry per change land in one transaction, under one writer lock, so the log's
 //! sequence and hash chain have no gaps and no forks.
 
+mod batch;
 mod log;
 mod migrate;
 #[cfg(test)]
@@ -135,6 +137,8 @@ pub struct Store {
     ixkeys: Tree,
     log: Tree,
     meta: Tree,
+    /// The journal of an unfinished batch (see `batch.rs`); empty otherwise.
+    undo: Tree,
     writer: Mutex<()>,
     counts: Mutex<std::collections::HashMap<Vec<u8>, (u64, usize)>>,
 }
@@ -172,11 +176,13 @@ impl Store {
             ixkeys: db.open_tree("ixkeys")?,
             log: db.open_tree("log")?,
             meta: db.open_tree("meta")?,
+            undo: db.open_tree("undo")?,
             db,
             writer: Mutex::new(()),
             counts: Mutex::new(std::collections::HashMap::new()),
         };
         migrate::run(&store, migrations)?;
+        store.roll_back_pending()?;
         Ok(store)
     }
 

@@ -26,6 +26,17 @@ fn person(id: &str, nik: &str, dusun: &str) -> Person {
     Person { id: id.into(), nik: nik.into(), dusun: dusun.into() }
 }
 
+/// sled's background threads let go of the data dir a moment after a drop.
+fn reopen(path: &std::path::Path) -> Store {
+    for _ in 0..100 {
+        if let Ok(s) = Store::open(path) {
+            return s;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Store::open(path).expect("store reopens")
+}
+
 fn put(store: &Store, p: &Person) -> Result<u64, StoreError> {
     store.commit("tester", vec![Change::put(p)?], Durability::Lazy)
 }
@@ -183,4 +194,63 @@ fn a_records_history_is_found_without_scanning_the_log() {
     assert_eq!(ops, vec![Op::Create, Op::Update, Op::View]);
     assert_eq!(store.log_for("person", "b").unwrap().len(), 1);
     assert!(store.log_for("person", "").unwrap().is_empty(), "an id is not a prefix of another");
+}
+
+#[test]
+fn a_failing_batch_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    put(&store, &person("a", "1", "X")).unwrap();
+    let before = store.verify_chain().unwrap();
+    // 25 new people, an update of "a", then a clash with "a"'s NIK in the last chunk
+    let mut changes: Vec<Change> =
+        (0..25).map(|i| Change::put(&person(&format!("n{i}"), &format!("9{i}"), "Y")).unwrap()).collect();
+    changes.push(Change::put(&person("a", "1", "Z")).unwrap());
+    changes.push(Change::put(&person("late", "1", "Y")).unwrap());
+    let err = store.commit_batch("importer", changes, 4).unwrap_err();
+    assert!(matches!(err, StoreError::Unique { .. }), "{err}");
+    assert_eq!(store.count::<Person>(), 1);
+    assert_eq!(store.get::<Person>("a").unwrap().unwrap().dusun, "X", "the update was undone");
+    assert_eq!(store.ids_by("person", "dusun", "X").unwrap(), vec!["a"]);
+    assert!(store.ids_by("person", "dusun", "Y").unwrap().is_empty());
+    assert_eq!(store.verify_chain().unwrap(), before, "the log is cut back to where the batch began");
+    put(&store, &person("n0", "90", "Y")).expect("the undone NIK is free again");
+    assert!(store.verify_chain().unwrap().ok());
+}
+
+#[test]
+fn a_batch_cut_short_by_a_crash_is_rolled_back_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        put(&store, &person("a", "1", "X")).unwrap();
+        // what a crash between two chunks leaves: the marker and the first chunk
+        let from = store.last_seq().unwrap() + 1;
+        store
+            .meta
+            .insert("pending_batch", serde_json::to_vec(&serde_json::json!({ "from_seq": from })).unwrap())
+            .unwrap();
+        let part: Vec<Change> =
+            vec![Change::put(&person("n1", "2", "Y")).unwrap(), Change::put(&person("a", "1", "Z")).unwrap()];
+        store.commit_part("importer", &part, chrono::Utc::now()).unwrap();
+        store.flush().unwrap();
+        assert_eq!(store.count::<Person>(), 2);
+    }
+    let store = reopen(dir.path());
+    assert_eq!(store.count::<Person>(), 1);
+    assert_eq!(store.get::<Person>("a").unwrap().unwrap().dusun, "X");
+    assert!(store.verify_chain().unwrap().ok());
+    assert_eq!(store.last_seq().unwrap(), 1);
+}
+
+#[test]
+fn a_good_batch_is_all_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let changes: Vec<Change> =
+        (0..50).map(|i| Change::put(&person(&format!("n{i:02}"), &i.to_string(), "Y")).unwrap()).collect();
+    assert_eq!(store.commit_batch("importer", changes, 7).unwrap(), 50);
+    assert_eq!(store.count::<Person>(), 50);
+    assert!(store.verify_chain().unwrap().ok());
+    assert_eq!(store.undo.len(), 0, "the journal is emptied");
 }
