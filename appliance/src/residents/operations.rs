@@ -18,9 +18,10 @@ impl Record for Resident {
         &self.id
     }
     fn index_keys(&self) -> Vec<(&'static str, String)> {
+        // One ordering index serves the whole list (dusun, then name: the
+        // order of the village's own books) and each dusun's list.
         let mut keys = vec![
             ("nik", self.nik.clone()),
-            ("name", sort_key(&self.name, &self.id)),
             ("dusun_name", format!("{}\u{1}{}", self.dusun, sort_key(&self.name, &self.id))),
         ];
         if let Some(f) = &self.family_id {
@@ -123,11 +124,11 @@ pub fn members(store: &Store, family_id: &str) -> Vec<Resident> {
     list
 }
 
-/// A page of residents in name order, optionally within one dusun.
+/// A page of residents by dusun and name, optionally within one dusun.
 pub fn page(store: &Store, dusun: Option<&str>, offset: usize, limit: usize) -> (Vec<Resident>, usize) {
     let (index, prefix) = match dusun {
         Some(d) => ("dusun_name", format!("{d}\u{1}")),
-        None => ("name", String::new()),
+        None => ("dusun_name", String::new()),
     };
     let (ids, total) = store.index_page(Resident::TABLE, index, &prefix, offset, limit).unwrap_or_default();
     (ids.iter().filter_map(|id| get(store, id)).collect(), total)

@@ -5,7 +5,8 @@
 //! 3.4 GB for a 50,000-resident import. A batch is therefore written as
 //! several transactions, with an undo journal: before the first, a
 //! `pending_batch` marker is stored; each transaction also records the old
-//! state of every record it touches in the `undo` tree; the last step removes
+//! state of every record it touches in the `undo` tree (one entry per
+//! transaction); the last step removes
 //! the marker. If the batch fails half-way, or the box stops before the
 //! marker is removed, [`Store::roll_back_pending`] (also run at open) restores
 //! the old records and cuts the change log back to where the batch began, so
@@ -79,10 +80,12 @@ impl Store {
         let result = trees[..].transaction(|t| {
             let (records, index, ixkeys, log_t, meta, undo) = (&t[0], &t[1], &t[2], &t[3], &t[4], &t[5]);
             let (mut seq, mut prev) = log::head_in(meta)?;
+            let first = seq + 1;
+            let mut journal = Vec::with_capacity(part.len());
             for change in part {
                 seq += 1;
                 if !matches!(change.kind, ChangeKind::Note(_)) {
-                    remember(records, ixkeys, undo, change, seq)?;
+                    journal.push(remember(records, ixkeys, change)?);
                 }
                 let op = apply(records, index, ixkeys, change)?;
                 let entry = super::LogEntry::new(seq, now, actor, change.table, &change.id, op, &change.detail, &prev);
@@ -91,6 +94,9 @@ impl Store {
                 index.insert(log_ref_key(change.table, &change.id, seq), &[][..])?;
                 prev = entry.hash;
             }
+            // one journal entry per transaction: the old state of each record, in order
+            let bytes = serde_json::to_vec(&journal).map_err(|e| abort(StoreError::encode(e)))?;
+            undo.insert(&first.to_be_bytes(), bytes)?;
             log::set_head_in(meta, seq, &prev)?;
             Ok(seq)
         });
@@ -120,9 +126,11 @@ impl Store {
         tracing::warn!(from_seq = pending.from_seq, "rolling back an unfinished batch write");
         let entries: Vec<(sled::IVec, sled::IVec)> = self.undo.iter().rev().collect::<Result<_, _>>()?;
         for (_, bytes) in entries {
-            let u: Undo = decode(&bytes)?;
+            let journal: Vec<Undo> = decode(&bytes)?;
             let trees = [self.records.clone(), self.index.clone(), self.ixkeys.clone()];
-            let result = trees[..].transaction(|t| restore(&t[0], &t[1], &t[2], &u));
+            // newest first, so a record changed twice ends as it was before both
+            let result =
+                trees[..].transaction(|t| journal.iter().rev().try_for_each(|u| restore(&t[0], &t[1], &t[2], u)));
             match result {
                 Ok(()) => {}
                 Err(TransactionError::Abort(e)) => return Err(e),
@@ -165,14 +173,8 @@ impl Store {
     }
 }
 
-/// Journals the record's state before the change, once per batch position.
-fn remember(
-    records: &TransactionalTree,
-    ixkeys: &TransactionalTree,
-    undo: &TransactionalTree,
-    change: &Change,
-    seq: u64,
-) -> TxResult<()> {
+/// The record's state before the change.
+fn remember(records: &TransactionalTree, ixkeys: &TransactionalTree, change: &Change) -> TxResult<Undo> {
     let rkey = record_key(change.table, &change.id);
     let old = records.get(&rkey)?.map(|v| v.to_vec());
     let old_keys: Vec<(String, String)> = match ixkeys.get(&rkey)? {
@@ -185,9 +187,7 @@ fn remember(
         old,
         old_keys: old_keys.into_iter().map(|(n, k)| (n.clone(), k, change.unique.contains(&n.as_str()))).collect(),
     };
-    let bytes = serde_json::to_vec(&u).map_err(|e| abort(StoreError::encode(e)))?;
-    undo.insert(&seq.to_be_bytes(), bytes)?;
-    Ok(())
+    Ok(u)
 }
 
 /// Puts one record (and its index entries) back as the journal says.
