@@ -195,6 +195,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 shell: s.clone(),
                 errors: vec![ImportError { row: 7, column: "nik".into(), reason: EVIL.into() }],
                 summary: Some(ImportSummary { residents_created: 3, ..ImportSummary::default() }),
+                columns: vec!["nik".into(), "nama".into()],
             }),
         ),
         (

@@ -445,7 +445,15 @@ async fn change_kk(
 }
 
 async fn import_page(req: HttpRequest) -> HttpResponse {
-    ok(balai_ui::render_import(ImportProps { shell: shell(&req), ..Default::default() }))
+    ok(balai_ui::render_import(import_props(&req)))
+}
+
+fn import_props(req: &HttpRequest) -> ImportProps {
+    ImportProps {
+        shell: shell(req),
+        columns: import::COLUMNS.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    }
 }
 
 async fn template() -> HttpResponse {
@@ -497,7 +505,7 @@ async fn import_upload(req: HttpRequest, app: web::Data<App>, actor: Actor, body
 }
 
 fn import_result(req: &HttpRequest, lang: Lang, result: Result<ops::ImportSummary, Vec<RowError>>) -> HttpResponse {
-    let mut props = ImportProps { shell: shell(req), ..Default::default() };
+    let mut props = import_props(req);
     let status = match result {
         Ok(s) => {
             props.summary = Some(balai_ui::ImportSummary {

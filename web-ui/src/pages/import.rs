@@ -42,54 +42,10 @@ pub struct ImportProps {
     pub errors: Vec<ImportError>,
     /// Summary of an accepted file.
     pub summary: Option<ImportSummary>,
+    /// The import layout's column names, in template order (the daemon's
+    /// importer is the one source of them).
+    pub columns: Vec<String>,
 }
-
-/// The 43 OpenSID import columns, in template order.
-pub const OPENSID_COLUMNS: &[&str] = &[
-    "alamat",
-    "dusun",
-    "rw",
-    "rt",
-    "nama",
-    "no_kk",
-    "nik",
-    "sex",
-    "tempatlahir",
-    "tanggallahir",
-    "agama_id",
-    "pendidikan_kk_id",
-    "pendidikan_sedang_id",
-    "pekerjaan_id",
-    "status_kawin",
-    "kk_level",
-    "warganegara_id",
-    "ayah_nik",
-    "nama_ayah",
-    "ibu_nik",
-    "nama_ibu",
-    "golongan_darah_id",
-    "akta_lahir",
-    "dokumen_pasport",
-    "tanggal_akhir_paspor",
-    "dokumen_kitas",
-    "akta_perkawinan",
-    "tanggalperkawinan",
-    "akta_perceraian",
-    "tanggalperceraian",
-    "cacat_id",
-    "cara_kb_id",
-    "hamil",
-    "ktp_el",
-    "status_rekam",
-    "alamat_sekarang",
-    "status_dasar",
-    "suku",
-    "tag_id_card",
-    "id_asuransi",
-    "no_asuransi",
-    "lat",
-    "lng",
-];
 
 /// The import page component.
 #[component]
@@ -111,7 +67,7 @@ pub fn ImportView(props: ImportProps) -> impl IntoView {
                     <button type="submit" class="btn btn-primary btn-big">{t(lang, "import.submit")}</button>
                 </form>
             </section>
-            {layout_help(lang)}
+            {layout_help(lang, &props.columns)}
         </Page>
     }
 }
@@ -158,8 +114,8 @@ fn errors(lang: Lang, list: &[ImportError]) -> Option<impl IntoView + use<>> {
     })
 }
 
-fn layout_help(lang: Lang) -> impl IntoView {
-    let cols = OPENSID_COLUMNS.iter().map(|c| view! { <li><code>{*c}</code></li> }).collect_view();
+fn layout_help(lang: Lang, columns: &[String]) -> impl IntoView + use<> {
+    let cols = columns.iter().map(|c| view! { <li><code>{c.clone()}</code></li> }).collect_view();
     view! {
         <section class="card">
             <h2>{t(lang, "import.layout")}</h2>
