@@ -206,10 +206,15 @@ pub fn sign_in(
             false
         }
     };
+    let known = user.is_some();
     let Some(user) = user.filter(|_| ok) else {
         throttle.fail(username);
-        let note = Change::note("user", username, Op::Note).with_detail("sign-in failed");
-        store.commit("anonymous", vec![note], Durability::Lazy)?;
+        // Failures against real accounts are audited; made-up names are not,
+        // so nobody on the Wi-Fi can grow the log without bound.
+        if known {
+            let note = Change::note("user", username, Op::Note).with_detail("sign-in failed");
+            store.commit("anonymous", vec![note], Durability::Lazy)?;
+        }
         return Err(AuthError::BadCredentials);
     };
     throttle.succeed(username);
@@ -361,6 +366,19 @@ mod tests {
         set_disabled(&s, "admin", "sari", true).unwrap();
         assert!(identity_from_session(&s, &tok2).unwrap().is_none(), "disabling ends sessions");
         assert!(matches!(sign_in(&s, &t, 12, "sari", "kopi tubruk di balai", "ua"), Err(AuthError::BadCredentials)));
+    }
+
+    #[test]
+    fn failed_sign_ins_are_audited_for_real_accounts_only() {
+        let (_d, s) = store();
+        let t = Throttle::new(100);
+        add_user(&s, "test", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
+        let before = s.last_seq().unwrap();
+        let _ = sign_in(&s, &t, 12, "nobody-here", "kopi tubruk di balai", "ua");
+        assert_eq!(s.last_seq().unwrap(), before, "an unknown name writes nothing");
+        let _ = sign_in(&s, &t, 12, "sari", "wrong password!!", "ua");
+        let last = s.log_rev().next().unwrap().unwrap();
+        assert_eq!((last.id.as_str(), last.detail.as_str()), ("sari", "sign-in failed"));
     }
 
     #[test]
