@@ -400,7 +400,7 @@ fn audit_props(req: &HttpRequest, app: &App, q: &AuditQuery) -> AuditProps {
                 time: local_time(req, e.time),
                 actor: e.actor,
                 action: t(lang, &format!("audit.op.{}", op_code(e.op))),
-                entity: format!("{} {}", e.entity, e.id),
+                entity: format!("{} {}", pages::entity_label(lang, &e.entity), e.id),
                 detail: e.detail,
             });
         }

@@ -89,6 +89,12 @@ pub fn error_page(req: &HttpRequest, status: u16, key: &str) -> HttpResponse {
     html(status, balai_ui::render_error(props))
 }
 
+/// A change-log entity (a table name) in the reader's language.
+pub fn entity_label(lang: Lang, entity: &str) -> String {
+    let key = format!("entity.{entity}");
+    if balai_ui::i18n::has(&key) { t(lang, &key) } else { entity.to_string() }
+}
+
 pub fn lang(req: &HttpRequest) -> Lang {
     lang_of(req)
 }

@@ -129,7 +129,7 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
             text: format!(
                 "{} {} {}",
                 balai_ui::t(lang, &format!("audit.op.{}", format!("{:?}", e.op).to_lowercase())),
-                e.entity,
+                crate::http::pages::entity_label(lang, &e.entity),
                 e.detail
             ),
         })

@@ -28,13 +28,17 @@ fn person(id: &str, nik: &str, dusun: &str) -> Person {
 
 /// sled's background threads let go of the data dir a moment after a drop.
 fn reopen(path: &std::path::Path) -> Store {
+    reopen_with(path, MIGRATIONS)
+}
+
+fn reopen_with(path: &std::path::Path, migrations: &[Migration]) -> Store {
     for _ in 0..100 {
-        if let Ok(s) = Store::open(path) {
-            return s;
+        match Store::open_with(path, migrations) {
+            Err(StoreError::Locked | StoreError::Engine(_)) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other.expect("store reopens"),
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    Store::open(path).expect("store reopens")
+    Store::open_with(path, migrations).expect("store reopens")
 }
 
 fn put(store: &Store, p: &Person) -> Result<u64, StoreError> {
@@ -144,15 +148,23 @@ fn migrations_run_once_in_order_and_newer_data_is_refused() {
         },
     ];
     {
-        let store = Store::open_with(dir.path(), v2).unwrap();
+        let store = reopen_with(dir.path(), v2);
         assert_eq!(store.schema_version().unwrap(), 2);
         assert_eq!(store.get::<Person>("a").unwrap().unwrap().dusun, "new name");
         assert_eq!(store.ids_by("person", "dusun", "new name").unwrap(), vec!["a"]);
     }
-    let again = Store::open_with(dir.path(), v2).unwrap();
+    let again = reopen_with(dir.path(), v2);
     drop(again);
     assert_eq!(RAN.load(Ordering::SeqCst), 1, "a migration runs once");
-    let err = Store::open(dir.path()).err().expect("older program refuses newer data");
+    let mut result = Store::open(dir.path());
+    for _ in 0..100 {
+        if !matches!(result, Err(StoreError::Locked | StoreError::Engine(_))) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        result = Store::open(dir.path());
+    }
+    let err = result.err().expect("older program refuses newer data");
     assert!(matches!(err, StoreError::TooNew { found: 2, known: 1 }));
 }
 
