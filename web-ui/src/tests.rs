@@ -517,19 +517,6 @@ fn css_is_mobile_first_and_printable() {
 }
 
 #[test]
-#[ignore]
-fn dump_pages() {
-    let dir = std::path::Path::new("/tmp/balai-ui-pages");
-    std::fs::create_dir_all(dir).expect("dir");
-    for lang in [Lang::Id, Lang::En] {
-        for (name, html) in all_pages(lang) {
-            std::fs::write(dir.join(format!("{name}.{}.html", lang.code())), html).expect("write");
-        }
-    }
-    std::fs::write(dir.join("balai.css"), CSS).expect("css");
-}
-
-#[test]
 fn signed_out_landing_offers_sign_in_and_names_the_dpo() {
     for lang in [Lang::Id, Lang::En] {
         let shell = Shell { lang, user: None, nav: vec![], flash: None, ..shell(lang) };

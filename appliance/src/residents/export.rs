@@ -171,36 +171,6 @@ mod tests {
         assert_eq!(row[10], r.religion.to_string());
     }
 
-    /// `cargo test -p balai --lib --release -- --ignored bench_50k --nocapture`
-    #[test]
-    #[ignore = "benchmark; run explicitly"]
-    fn bench_50k() {
-        let t = std::time::Instant::now();
-        let (families, residents) = demo::generate(1, 15_000);
-        let generated = t.elapsed();
-        let csv = to_csv(&residents, &families);
-        let exported = t.elapsed();
-        let plan = parse_csv(&csv).expect("valid");
-        let imported = t.elapsed();
-        let xlsx = to_xlsx(&residents, &families).expect("xlsx");
-        let xlsx_exported = t.elapsed();
-        let xplan = parse_xlsx(&xlsx).expect("valid");
-        let xlsx_imported = t.elapsed();
-        assert_eq!(plan.residents.len(), residents.len());
-        assert_eq!(xplan.residents.len(), residents.len());
-        println!(
-            "{} residents, csv {} KiB, xlsx {} KiB: generate {generated:?}, csv export {:?}, \
-             csv import {:?}, xlsx export {:?}, xlsx import {:?}",
-            residents.len(),
-            csv.len() / 1024,
-            xlsx.len() / 1024,
-            exported - generated,
-            imported - exported,
-            xlsx_exported - imported,
-            xlsx_imported - xlsx_exported,
-        );
-    }
-
     fn name() -> impl Strategy<Value = String> {
         "[A-Za-z][a-z]{0,8}( [A-Za-z.,'-][a-z]{0,8}){0,3}"
     }

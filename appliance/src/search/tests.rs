@@ -444,34 +444,3 @@ fn shared_across_threads() -> TestResult {
     assert_eq!(idx.indexed_seq(), 119);
     Ok(())
 }
-
-/// `cargo test --release -p balai --lib search::tests::rebuild_50k -- --ignored --nocapture`
-#[test]
-#[ignore = "timing; run in release"]
-fn rebuild_50k() -> TestResult {
-    let sdir = tempfile::tempdir()?;
-    let idir = tempfile::tempdir()?;
-    let store = Store::open(sdir.path())?;
-    let first = ["Siti", "Budi", "Agus", "Dewi", "Wahyudi", "Nur", "Ma'ruf", "Sri", "Joko", "Ani"];
-    let last = ["Aminah", "Santoso", "Hidayat", "Rahma", "Lestari", "Saputra", "Wati", "Pratama"];
-    let t = std::time::Instant::now();
-    for chunk in 0..50 {
-        let people: Vec<Person> = (chunk * 1000..(chunk + 1) * 1000)
-            .map(|i| person(&format!("p{i}"), &format!("{} {} {i}", first[i % 10], last[i % 8]), &format!("32{i:014}")))
-            .collect();
-        put(&store, &people)?;
-    }
-    eprintln!("store filled in {:?}", t.elapsed());
-    let idx = SearchIndex::open(idir.path())?;
-    let t = std::time::Instant::now();
-    idx.catch_up(&store, doc_for(&store))?;
-    eprintln!("50k residents indexed in {:?}", t.elapsed());
-    assert_eq!(idx.doc_count(), 50_000);
-    let t = std::time::Instant::now();
-    for q in ["siti aminah", "sitti", "wahyu", "320000000001", "marf hidayat"] {
-        let n = idx.search(q, 20)?.len();
-        eprintln!("{q:>14}: {n} hits");
-    }
-    eprintln!("5 searches in {:?}", t.elapsed());
-    Ok(())
-}
