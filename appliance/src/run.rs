@@ -23,7 +23,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&config);
+    // A one-off command talks to a person: only warnings, unless BALAI_LOG says otherwise.
+    let serving = matches!(cli.command, Command::Serve { .. });
+    init_logging(&config, serving);
     let result = match cli.command {
         Command::Serve { demo } => {
             if demo && cli.data_dir.is_none() {
@@ -47,9 +49,10 @@ pub fn main() -> ExitCode {
     })
 }
 
-fn init_logging(config: &Config) {
+fn init_logging(config: &Config, serving: bool) {
+    let default = if serving { config.log.level.as_str() } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("BALAI_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(&config.log.level));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = if config.log.format == "json" { builder.json().try_init() } else { builder.try_init() };
 }
@@ -126,10 +129,12 @@ fn print_demo(app: &App, lines: &[(String, String, String)], started: std::time:
     let _ = out.flush();
 }
 
+/// At a terminal the password is typed without echo; otherwise (scripts,
+/// provisioning) it is the first line of standard input.
 fn read_secret(prompt: &str) -> anyhow::Result<String> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("{prompt}: ");
+        return Ok(rpassword::prompt_password(format!("{prompt}: "))?);
     }
     let mut line = String::new();
     stdin.lock().read_line(&mut line)?;
