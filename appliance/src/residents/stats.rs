@@ -56,7 +56,8 @@ pub fn compute(residents: impl Iterator<Item = Resident>, families: usize) -> St
             s.pyramid[group].0 += 1;
         }
         *s.per_dusun.entry(r.dusun.clone()).or_default() += 1;
-        *s.per_rt.entry(format!("{} RT {}/RW {}", r.dusun, r.rt, r.rw)).or_default() += 1;
+        // RW numbers are unique in a village and RT numbers within their RW.
+        *s.per_rt.entry(format!("RW {} · RT {}", r.rw, r.rt)).or_default() += 1;
         *s.religion.entry(r.religion).or_default() += 1;
         *s.education.entry(r.education).or_default() += 1;
         *s.occupation.entry(r.occupation).or_default() += 1;
@@ -142,4 +143,29 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         recent,
     };
     ok(balai_ui::render_dashboard(props))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_living_residents_by_group_place_and_code() {
+        let (families, mut residents) = super::super::demo::generate(7, 40);
+        residents[0].status = 2; // died: counted by status only
+        let living = residents.iter().filter(|r| r.status == 1).count() as u64;
+        let s = compute(residents.clone().into_iter(), families.len());
+        assert_eq!(s.residents, living);
+        assert_eq!(s.males + s.females, living);
+        assert_eq!(s.pyramid.len(), GROUPS);
+        assert_eq!(s.pyramid.iter().map(|(m, f)| m + f).sum::<u64>(), living);
+        assert_eq!(s.per_dusun.values().sum::<u64>(), living);
+        assert_eq!(s.per_rt.values().sum::<u64>(), living);
+        assert_eq!(s.religion.values().sum::<u64>(), living);
+        assert_eq!(s.by_status.get(&2), Some(&1));
+        assert_eq!(s.families, families.len() as u64);
+        assert!(s.per_rt.keys().all(|k| k.starts_with("RW ") && k.contains(" · RT ")));
+        assert_eq!(group_label(0), "0–4");
+        assert_eq!(group_label(GROUPS - 1), "75+");
+    }
 }
