@@ -3,7 +3,8 @@
 //! imported with `balai residents import` into a fresh Balai, through a running
 //! daemon's socket and with no daemon at all, exports the same rows again; and
 //! a file with one bad row writes nothing and names the row and column, on the
-//! command line and in the web upload.
+//! command line and in the web upload; an oversized upload or a photo gets a
+//! clear page and writes nothing.
 
 use balai_tests::{Balai, Body, Options, command_for, csv_fields, csv_line, run_with_stdin};
 use reqwest::blocking::multipart;
@@ -178,4 +179,31 @@ fn one_bad_row_writes_nothing_and_is_named_in_the_web_upload() {
     let r = admin.post("/residents/import", Body::Multipart(form));
     assert_eq!(r.status, 200, "{r:?}");
     assert_eq!(balai.resident_count(&admin), 1);
+}
+
+#[test]
+fn an_oversized_upload_or_a_photo_gets_a_clear_page_and_writes_nothing() {
+    let balai = Balai::empty();
+    balai.add_user("admin", "admin", PASSWORD);
+    let admin = balai.signin_as("admin", PASSWORD);
+    let csrf = admin.csrf("/residents/import");
+
+    // Over the 20 MiB default: the page says so (not a reset connection).
+    let big = vec![b'x'; 21 * 1024 * 1024];
+    let form = multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("file", multipart::Part::bytes(big).file_name("besar.csv"));
+    let r = admin.post("/residents/import", Body::Multipart(form));
+    assert_eq!(r.status, 413, "{r:?}");
+    assert!(balai_tests::html_unescape(&r.text()).contains("Berkas terlalu besar"), "{r:?}");
+
+    // A photo named .csv is judged by its content.
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10\0\0\0\x10\x08\x06\0\0\0".to_vec();
+    let form = multipart::Form::new()
+        .text("csrf", csrf)
+        .part("file", multipart::Part::bytes(png).file_name("penduduk.csv").mime_str("text/csv").unwrap());
+    let r = admin.post("/residents/import", Body::Multipart(form));
+    assert_eq!(r.status, 422, "{r:?}");
+    assert!(balai_tests::html_unescape(&r.text()).contains("bukan tabel CSV atau Excel"), "{r:?}");
+    assert_eq!(balai.resident_count(&admin), 0);
 }

@@ -205,6 +205,11 @@ pub fn parse_csv(bytes: &[u8]) -> Result<ImportPlan, Vec<RowError>> {
 /// `parse_csv` with explicit limits.
 pub fn parse_csv_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportPlan, Vec<RowError>> {
     check_size(bytes, limits)?;
+    // Text never holds NUL bytes; a photo or a PDF does. Say so, rather than
+    // report its bytes as unknown column names.
+    if bytes.iter().take(4096).any(|b| *b == 0) {
+        return Err(vec![file_error("residents.import.not_a_table", String::new())]);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -220,6 +225,14 @@ pub fn parse_csv_with(bytes: &[u8], limits: &ImportLimits) -> Result<ImportPlan,
         rows.push((i + 1, rec.iter().map(decode_text).collect::<Vec<_>>()));
     }
     plan_rows(rows, limits, regions(), today())
+}
+
+#[cfg(test)]
+#[test]
+fn a_binary_file_is_named_as_not_a_table() {
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+    let errors = parse_csv(png).expect_err("a PNG is not a resident table");
+    assert_eq!(errors[0].key, "residents.import.not_a_table");
 }
 
 /// Parse an OpenSID-layout spreadsheet (xlsx/xlsm, also xls/ods): the sheet

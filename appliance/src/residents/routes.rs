@@ -466,8 +466,26 @@ async fn template() -> HttpResponse {
 /// The upload is read whole (bounded by the configured limit), its CSRF field
 /// checked, its content sniffed (an XLSX is a zip; anything else is read as
 /// CSV), and written all-or-nothing.
-async fn import_upload(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::Bytes) -> HttpResponse {
+async fn import_upload(req: HttpRequest, app: web::Data<App>, actor: Actor, payload: web::Payload) -> HttpResponse {
     let lang = pages::lang(&req);
+    let limit = app.config.limits.upload_bytes;
+    let body = match super::upload::read_limited(payload, limit).await {
+        Ok(body) => body,
+        Err(_) => {
+            let mut resp = import_result(
+                &req,
+                lang,
+                Err(vec![RowError {
+                    row: 0,
+                    column: "file".into(),
+                    key: "residents.import.too_large",
+                    detail: limit.to_string(),
+                }]),
+            );
+            *resp.status_mut() = actix_web::http::StatusCode::PAYLOAD_TOO_LARGE;
+            return resp;
+        }
+    };
     let Some((csrf, file)) = super::upload::multipart_file(&req, &body) else {
         return import_result(
             &req,
