@@ -13,7 +13,9 @@ use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::codes::Table;
-use super::model::{Family, FieldError, Resident, Validator, format_date, parse_date, today};
+use super::model::{
+    Family, FieldError, Resident, ResidentInput, Validator, Warning, format_date, parse_date, today, validate_on,
+};
 use super::nik;
 use crate::reference::{Regions, regions};
 
@@ -470,8 +472,8 @@ impl<'a> PlanBuilder<'a> {
     }
 
     fn row(&mut self, row: usize, header: &Header, cells: &[String]) {
-        match read_row(header, cells, self.today) {
-            Ok((resident, no_kk)) => self.accept(row, resident, no_kk),
+        match read_row(header, cells, self.regions, self.today) {
+            Ok((resident, no_kk, warnings)) => self.accept(row, resident, no_kk, warnings),
             Err(errs) => self.errors.extend(errs.into_iter().map(|e| RowError {
                 row,
                 column: e.field.to_string(),
@@ -481,7 +483,7 @@ impl<'a> PlanBuilder<'a> {
         }
     }
 
-    fn accept(&mut self, row: usize, mut resident: Resident, no_kk: nik::Kk) {
+    fn accept(&mut self, row: usize, mut resident: Resident, no_kk: String, warnings: Vec<Warning>) {
         if let Some(first) = self.niks.get(&resident.nik) {
             self.errors.push(RowError {
                 row,
@@ -492,23 +494,17 @@ impl<'a> PlanBuilder<'a> {
             return;
         }
         self.niks.insert(resident.nik.clone(), row);
-        let mut found = Vec::new();
-        if let Ok(n) = nik::parse_nik(&resident.nik) {
-            let sex = resident.sex;
-            found.extend(nik::check_against(&n, resident.birth_date, sex, self.regions));
-        }
-        if !found.is_empty() {
+        // NIK warnings are accepted on import, with a recorded reason.
+        if warnings.iter().any(|w| w.field == "nik") {
             resident.nik_warning_ack = Some(IMPORT_ACK.to_string());
         }
-        found.extend(nik::check_kk(&no_kk, self.regions));
-        self.warnings.extend(found.into_iter().map(|w| RowWarning {
+        self.warnings.extend(warnings.into_iter().map(|w| RowWarning {
             row,
             column: w.field.to_string(),
             key: w.key,
             detail: w.detail,
             acknowledged_by: "import",
         }));
-        let no_kk = no_kk.as_str().to_string();
         self.residents.push(ImportedResident { row, no_kk, resident });
     }
 
@@ -580,99 +576,76 @@ fn digits(s: &str) -> String {
 }
 
 /// A parent NIK cell: empty, "0" and "-" mean unknown.
-fn parent_nik(v: &mut Validator, raw: &str, field: &'static str) -> Option<String> {
+fn parent_nik(raw: &str) -> String {
     let d = digits(raw);
-    if d.is_empty() || d.chars().all(|c| c == '0') {
-        return None;
-    }
-    v.opt_nik(&d, field)
+    if d.chars().all(|c| c == '0') { String::new() } else { d }
 }
 
-/// One data row → a resident (without ids) and its No. KK, or all its errors.
-fn read_row(h: &Header, row: &[String], today: NaiveDate) -> Result<(Resident, nik::Kk), Vec<FieldError>> {
-    let mut v = Validator::default();
-    let get = |c: &str| h.get(row, c);
-    let nik_digits = digits(get("nik"));
-    let nik = if !nik_digits.is_empty() && nik_digits.bytes().all(|b| b == b'0') {
-        let e = FieldError::new("nik", "residents.import.nik_zero", get("nik"));
-        v.errors.push(e);
-        None
-    } else {
-        v.nik(&nik_digits, "nik")
-    };
-    let kk_digits = digits(get("no_kk"));
-    let no_kk = if kk_digits.is_empty() {
-        v.errors.push(FieldError::new("no_kk", "residents.kk.empty", ""));
-        None
-    } else {
-        v.opt_kk(&kk_digits, "no_kk")
-    };
-    let name = v.name(get("nama"), "nama", true);
-    let birth_place = v.place(get("tempatlahir"), "tempatlahir");
-    let birth_date = v.birth_date(get("tanggallahir"), "tanggallahir", today);
-    let sex = v.code(get("sex"), Table::Sex);
-    let religion = v.code(get("agama_id"), Table::Agama);
-    let education = v.code(get("pendidikan_kk_id"), Table::PendidikanKk);
-    let education_current = v.opt_code(get("pendidikan_sedang_id"), Table::PendidikanSedang);
-    let occupation = v.code(get("pekerjaan_id"), Table::Pekerjaan);
-    let marital_status = v.code(get("status_kawin"), Table::StatusKawin);
-    let family_relation = v.code(get("kk_level"), Table::KkLevel);
-    let citizenship = v.code_or(get("warganegara_id"), Table::Warganegara, 1);
-    let blood_type = v.opt_code(get("golongan_darah_id"), Table::GolonganDarah);
-    let status = v.code_or(get("status_dasar"), Table::StatusDasar, 1);
-    let father_nik = parent_nik(&mut v, get("ayah_nik"), "ayah_nik");
-    let father_name = v.name(get("nama_ayah"), "nama_ayah", false);
-    let mother_nik = parent_nik(&mut v, get("ibu_nik"), "ibu_nik");
-    let mother_name = v.name(get("nama_ibu"), "nama_ibu", false);
-    let rw = v.rt_rw(get("rw"), "rw");
-    let rt = v.rt_rw(get("rt"), "rt");
-    let dusun = v.text(get("dusun"), "dusun", 100);
-    let address = v.text(get("alamat"), "alamat", 500);
-    let extra = read_extra(&mut v, h, row);
-    let (Some(nik), Some(no_kk), Some(birth_date), Some(sex)) = (nik, no_kk, birth_date, sex) else {
-        return Err(v.errors);
-    };
-    let (Some(religion), Some(education), Some(occupation), Some(marital_status)) =
-        (religion, education, occupation, marital_status)
-    else {
-        return Err(v.errors);
-    };
-    let Some(family_relation) = family_relation else {
-        return Err(v.errors);
-    };
-    if !v.errors.is_empty() {
-        return Err(v.errors);
+/// One data row → a resident (without ids), its No. KK and its NIK/KK
+/// warnings, or all its errors. The row is checked by the same
+/// `model::validate_on` as a form; only the file's own rules live here (digits
+/// only, "0" for no NIK, No. KK required, the verbatim extra columns).
+fn read_row(
+    h: &Header,
+    row: &[String],
+    regions: &Regions,
+    today: NaiveDate,
+) -> Result<(Resident, String, Vec<Warning>), Vec<FieldError>> {
+    let get = |c: &str| h.get(row, c).to_string();
+    let mut file_rules = Validator::default();
+    let nik = digits(&get("nik"));
+    let nik_zero = !nik.is_empty() && nik.bytes().all(|b| b == b'0');
+    if nik_zero {
+        file_rules.errors.push(FieldError::new("nik", "residents.import.nik_zero", get("nik")));
     }
-    let resident = Resident {
-        id: String::new(),
-        nik: nik.as_str().to_string(),
-        name,
-        birth_place,
-        birth_date,
-        sex,
-        religion,
-        education,
-        education_current,
-        occupation,
-        marital_status,
-        blood_type,
-        citizenship,
-        family_id: None,
-        family_relation,
-        dusun,
-        rw,
-        rt,
-        address,
-        father_nik,
-        father_name,
-        mother_nik,
-        mother_name,
-        phone: None,
-        status,
-        extra,
-        nik_warning_ack: None,
+    let no_kk = digits(&get("no_kk"));
+    if no_kk.is_empty() {
+        file_rules.errors.push(FieldError::new("no_kk", "residents.kk.empty", ""));
+    }
+    let extra = read_extra(&mut file_rules, h, row);
+    let input = ResidentInput {
+        nik,
+        name: get("nama"),
+        birth_place: get("tempatlahir"),
+        birth_date: get("tanggallahir"),
+        sex: get("sex"),
+        religion: get("agama_id"),
+        education: get("pendidikan_kk_id"),
+        education_current: get("pendidikan_sedang_id"),
+        occupation: get("pekerjaan_id"),
+        marital_status: get("status_kawin"),
+        blood_type: get("golongan_darah_id"),
+        citizenship: get("warganegara_id"),
+        no_kk,
+        family_relation: get("kk_level"),
+        dusun: get("dusun"),
+        rw: get("rw"),
+        rt: get("rt"),
+        address: get("alamat"),
+        father_nik: parent_nik(&get("ayah_nik")),
+        father_name: get("nama_ayah"),
+        mother_nik: parent_nik(&get("ibu_nik")),
+        mother_name: get("nama_ibu"),
+        status: get("status_dasar"),
+        ..ResidentInput::default()
     };
-    Ok((resident, no_kk))
+    let mut errors = file_rules.errors;
+    match validate_on(&input, regions, today) {
+        Ok((valid, warnings)) if errors.is_empty() => {
+            let Some(no_kk) = valid.no_kk else {
+                return Err(vec![FieldError::new("no_kk", "residents.kk.empty", "")]);
+            };
+            let mut resident = valid.resident;
+            resident.extra = extra;
+            Ok((resident, no_kk, warnings))
+        }
+        Ok(_) => Err(errors),
+        Err(more) => {
+            // "0" is already explained; the NIK syntax errors would repeat it.
+            errors.extend(more.into_iter().filter(|e| !(nik_zero && e.field == "nik")));
+            Err(errors)
+        }
+    }
 }
 
 /// The extra columns: codes → numbers, dates → dd-mm-YYYY, text trimmed;
