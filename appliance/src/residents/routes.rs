@@ -192,8 +192,15 @@ fn warning_messages(lang: Lang, warnings: &[Warning]) -> Vec<FieldMessage> {
     warnings.iter().map(|w| (w.field.to_string(), views::message(lang, w.key, &w.detail))).collect()
 }
 
+/// Life events (dated when they happened) followed by the record's changes.
 fn timeline(req: &HttpRequest, app: &App, r: &Resident, lang: Lang) -> Vec<HistoryEntry> {
-    let mut out: Vec<HistoryEntry> = ops::events_of(&app.store, &r.id)
+    let mut out = life_events(app, r, lang);
+    out.extend(history(req, app, &r.id, false));
+    out
+}
+
+fn life_events(app: &App, r: &Resident, lang: Lang) -> Vec<HistoryEntry> {
+    ops::events_of(&app.store, &r.id)
         .into_iter()
         .map(|e| HistoryEntry {
             time: e.date.format("%d-%m-%Y").to_string(),
@@ -201,9 +208,7 @@ fn timeline(req: &HttpRequest, app: &App, r: &Resident, lang: Lang) -> Vec<Histo
             label: t(lang, e.kind.key()),
             detail: event_detail(&e),
         })
-        .collect();
-    out.extend(history(req, app, &r.id, false));
-    out
+        .collect()
 }
 
 fn event_detail(e: &super::model::LifeEvent) -> String {
@@ -592,7 +597,7 @@ async fn access_report(req: HttpRequest, app: web::Data<App>, actor: Actor, path
         return pages::error_page(&req, 500, "error.internal");
     }
     let mut history = history(&req, &app, &r.id, true);
-    history.extend(timeline(&req, &app, &r, lang).into_iter().filter(|h| h.actor.is_empty()));
+    history.extend(life_events(&app, &r, lang));
     let props = SubjectAccessProps {
         shell: shell(&req),
         generated_at: local_time(&req, chrono::Utc::now()),
