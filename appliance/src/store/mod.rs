@@ -189,8 +189,32 @@ impl Store {
     /// Applies `changes` atomically and appends one chained log entry per change.
     /// Returns the sequence of the last entry written.
     pub fn commit(&self, actor: &str, changes: Vec<Change>, durability: Durability) -> Result<u64, StoreError> {
-        let now = chrono::Utc::now();
         let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        self.commit_locked(actor, changes, durability)
+    }
+
+    /// Reads, decides and writes with no other writer in between: `decide` sees
+    /// the store as it is and returns the changes (or an error, and nothing is
+    /// written). For counters that must have no gaps and no duplicates, such
+    /// as letter numbers and queue tickets. Returns what `decide` produced
+    /// alongside the last sequence written.
+    pub fn commit_with<T, E>(
+        &self,
+        actor: &str,
+        durability: Durability,
+        decide: impl FnOnce(&Store) -> Result<(Vec<Change>, T), E>,
+    ) -> Result<(u64, T), E>
+    where
+        E: From<StoreError>,
+    {
+        let _guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let (changes, value) = decide(self)?;
+        let seq = self.commit_locked(actor, changes, durability)?;
+        Ok((seq, value))
+    }
+
+    fn commit_locked(&self, actor: &str, changes: Vec<Change>, durability: Durability) -> Result<u64, StoreError> {
+        let now = chrono::Utc::now();
         let trees =
             [self.records.clone(), self.index.clone(), self.ixkeys.clone(), self.log.clone(), self.meta.clone()];
         let result = trees[..].transaction(|t| {

@@ -266,3 +266,57 @@ fn a_good_batch_is_all_there() {
     assert!(store.verify_chain().unwrap().ok());
     assert_eq!(store.undo.len(), 0, "the journal is emptied");
 }
+
+#[derive(Serialize, Deserialize)]
+struct Counter {
+    id: String,
+    next: u64,
+}
+
+impl Record for Counter {
+    const TABLE: &'static str = "counter";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+#[test]
+fn commit_with_gives_gapless_numbers_to_concurrent_writers() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(dir.path()).unwrap());
+    let taken: Vec<u64> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                s.spawn(move || {
+                    (0..25)
+                        .map(|_| {
+                            let (_, n) = store
+                                .commit_with("t", Durability::Lazy, |view| {
+                                    let next = view.get::<Counter>("c")?.map_or(1, |c| c.next);
+                                    let change = Change::put(&Counter { id: "c".into(), next: next + 1 })?;
+                                    Ok::<_, StoreError>((vec![change], next))
+                                })
+                                .unwrap();
+                            n
+                        })
+                        .collect::<Vec<u64>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut sorted = taken.clone();
+    sorted.sort();
+    assert_eq!(sorted, (1..=200).collect::<Vec<u64>>());
+}
+
+#[test]
+fn commit_with_writes_nothing_when_decide_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let before = store.last_seq().unwrap();
+    let r: Result<(u64, ()), StoreError> = store.commit_with("t", Durability::Lazy, |_| Err(StoreError::Locked));
+    assert!(r.is_err());
+    assert_eq!(store.last_seq().unwrap(), before);
+}
