@@ -3,6 +3,8 @@
 
 use crate::auth::operations::Throttle;
 use crate::config::Config;
+use crate::http::rate_limit::RateLimit;
+use crate::letters::seal::LetterKey;
 use crate::residents::model::Resident;
 use crate::residents::stats::Stats;
 use crate::search::{SearchHit, SearchIndex};
@@ -18,6 +20,10 @@ pub struct App {
     pub ca_pem: String,
     /// Statistics as of a change-log sequence.
     pub stats: Mutex<Option<(u64, Arc<Stats>)>>,
+    /// The Ed25519 key letters are sealed with (`<data-dir>/keys/`).
+    pub letter_key: LetterKey,
+    /// Public tracking-code lookups per client address.
+    pub tracking_limit: RateLimit,
 }
 
 impl App {
@@ -28,8 +34,19 @@ impl App {
         let store = Store::open(&config.data_dir.join("store"))?;
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
         let throttle = Throttle::new(config.auth.max_failed_per_hour);
-        let app = App { config, store, search, throttle, ca_pem: String::new(), stats: Mutex::new(None) };
+        let letter_key = LetterKey::load_or_create(&config.data_dir.join("keys"))?;
+        let app = App {
+            config,
+            store,
+            search,
+            throttle,
+            ca_pem: String::new(),
+            stats: Mutex::new(None),
+            letter_key,
+            tracking_limit: RateLimit::new(30, std::time::Duration::from_secs(600)),
+        };
         crate::village::operations::seed_from_config(&app.store, &app.config)?;
+        crate::letters::operations::seed(&app.store)?;
         app.index_now();
         Ok(app)
     }

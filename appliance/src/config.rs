@@ -15,6 +15,7 @@ pub struct Config {
     pub auth: Auth,
     pub limits: Limits,
     pub log: Log,
+    pub letters: Letters,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -58,6 +59,20 @@ pub struct Limits {
     pub upload_bytes: usize,
 }
 
+/// Layanan surat: paper, numbering and the address printed under the QR.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Letters {
+    /// `F4` (215 × 330 mm, usual in village offices) or `A4`.
+    pub paper: String,
+    /// `{kka}`, `{nomor}`, `{desa}`, `{bulan}` (Roman), `{tahun}`.
+    pub number_format: String,
+    /// Zero-padded width of `{nomor}`.
+    pub number_digits: usize,
+    /// The address residents and officials open to check a letter.
+    pub public_url: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Log {
@@ -76,6 +91,7 @@ impl Default for Config {
             auth: Auth::default(),
             limits: Limits::default(),
             log: Log::default(),
+            letters: Letters::default(),
         }
     }
 }
@@ -107,6 +123,17 @@ impl Default for Auth {
 impl Default for Limits {
     fn default() -> Self {
         Limits { upload_bytes: 20 * 1024 * 1024 }
+    }
+}
+
+impl Default for Letters {
+    fn default() -> Self {
+        Letters {
+            paper: "F4".into(),
+            number_format: "{kka}/{nomor}/{desa}/{bulan}/{tahun}".into(),
+            number_digits: 3,
+            public_url: "https://balai.local".into(),
+        }
     }
 }
 

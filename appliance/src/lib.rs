@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod letters;
 pub mod reference;
 pub mod residents;
 pub mod run;

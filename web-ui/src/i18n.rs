@@ -65,6 +65,7 @@ impl Lang {
 /// Every catalog file, by name. Add a new `web-ui/catalog/<domain>.txt` here.
 pub const FILES: &[(&str, &str)] = &[
     ("common.txt", include_str!("../catalog/common.txt")),
+    ("letters.txt", include_str!("../catalog/letters.txt")),
     ("pages.txt", include_str!("../catalog/pages.txt")),
     ("fields.txt", include_str!("../catalog/fields.txt")),
     ("residents.txt", include_str!("../catalog/residents.txt")),

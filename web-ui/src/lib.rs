@@ -48,6 +48,13 @@ pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, defa
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
 pub use pages::landing::{LandingProps, render_landing};
+pub use pages::letters::{
+    DetailActions, FormField, FormFieldKind, LetterDetailProps, LetterInboxProps, LetterPreview, LetterTypeItem,
+    LetterTypesAdminProps, PreviewBlock, RequestFormProps, RequestRow, RequestStatusProps, ResidentLettersProps,
+    StepRow, TemplateEditorProps, VerifyProps, VerifyResult, render_letter_detail, render_letter_inbox,
+    render_letter_types, render_request_form, render_request_status, render_resident_letters, render_template_editor,
+    render_verify,
+};
 pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};
 pub use pages::reauth::{ReauthProps, render_reauth};
 pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};

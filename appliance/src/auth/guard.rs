@@ -38,6 +38,9 @@ pub async fn guard(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRe
         None => None,
     };
     if !rule.access.allows(identity.as_ref().map(|i| i.role)) {
+        if let (Some(who), Some(app)) = (&identity, req.app_data::<web::Data<App>>()) {
+            audit_refusal(app, who, req.method().as_str(), &pattern);
+        }
         let resp = refuse(req.request(), identity.is_some(), rule.access);
         return Ok(req.into_response(resp));
     }
@@ -50,6 +53,16 @@ pub async fn guard(req: ServiceRequest, next: Next<BoxBody>) -> Result<ServiceRe
         req.extensions_mut().insert(identity);
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
+/// A signed-in account asked for something its role may not do (sign a
+/// letter, open the register): kept in the audit trail.
+fn audit_refusal(app: &App, who: &Identity, method: &str, pattern: &str) {
+    let note = crate::store::Change::note("access", pattern, crate::store::Op::Note)
+        .with_detail(format!("refused {method} {pattern} to {}", who.role.code()));
+    if let Err(e) = app.store.commit(&who.username, vec![note], crate::store::Durability::Lazy) {
+        tracing::warn!(error = %e, "could not log a refused request");
+    }
 }
 
 fn identify(app: &App, req: &HttpRequest) -> Option<Identity> {

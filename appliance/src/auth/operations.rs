@@ -181,7 +181,7 @@ fn token_id(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn new_token() -> String {
+pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 

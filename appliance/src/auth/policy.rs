@@ -27,6 +27,12 @@ const REGISTER_READ: &[Role] = &[Admin, Operator, KepalaDesa];
 const REGISTER_WRITE: &[Role] = &[Admin, Operator];
 const STAFF: &[Role] = &[Admin, Operator, KepalaDesa, Kader, Nakes, Bendahara];
 const ADMIN: &[Role] = &[Admin];
+/// The letter desk: who sees requests (the signer included).
+const LETTER_DESK: &[Role] = &[Admin, Operator, KepalaDesa];
+/// Who checks requests and hands letters over.
+const LETTER_CLERK: &[Role] = &[Admin, Operator];
+/// Who signs letters: the kepala desa or a delegate with that role.
+const SIGNER: &[Role] = &[KepalaDesa];
 
 const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
     Rule { method, path, access, reauth: false }
@@ -75,6 +81,34 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/residents/{id}/access-report", Roles(&[Admin, Operator])),
     rule("GET", "/families/{id}", Roles(REGISTER_READ)),
     rule("POST", "/families/{id}/kk", Roles(REGISTER_WRITE)),
+    // layanan surat: residents
+    rule("GET", "/surat", Roles(&[Warga])),
+    rule("GET", "/surat/ajukan/{code}", Roles(&[Warga])),
+    rule("POST", "/surat/ajukan/{code}", Roles(&[Warga])),
+    rule("GET", "/surat/{id}", Roles(&[Warga])),
+    rule("GET", "/surat/{id}/pdf", Roles(&[Warga])),
+    // layanan surat: anyone (rate-limited lookups)
+    rule("GET", "/lacak", Public),
+    rule("GET", "/verify", Public),
+    // layanan surat: the office
+    rule("GET", "/letters", Roles(LETTER_DESK)),
+    rule("GET", "/letters/new", Roles(LETTER_CLERK)),
+    rule("POST", "/letters/new", Roles(LETTER_CLERK)),
+    rule("GET", "/letters/{id}", Roles(LETTER_DESK)),
+    rule("GET", "/letters/{id}/pdf", Roles(LETTER_DESK)),
+    rule("POST", "/letters/{id}/approve", Roles(LETTER_CLERK)),
+    rule("POST", "/letters/{id}/verify", Roles(LETTER_CLERK)),
+    rule("POST", "/letters/{id}/reject", Roles(LETTER_DESK)),
+    rule("POST", "/letters/{id}/sign", Roles(SIGNER)),
+    rule("POST", "/letters/{id}/handover", Roles(LETTER_CLERK)),
+    rule("POST", "/letters/{id}/revoke", Roles(&[KepalaDesa, Admin])),
+    rule("GET", "/letters/types", Roles(ADMIN)),
+    rule("GET", "/letters/types/new", Roles(ADMIN)),
+    rule("POST", "/letters/types", Roles(ADMIN)),
+    rule("POST", "/letters/types/new/preview", Roles(ADMIN)),
+    rule("GET", "/letters/types/{code}", Roles(ADMIN)),
+    rule("POST", "/letters/types/{code}", Roles(ADMIN)),
+    rule("POST", "/letters/types/{code}/preview", Roles(ADMIN)),
     // administration
     rule("GET", "/audit", Roles(ADMIN)),
     rule("POST", "/audit/verify", Roles(ADMIN)),
@@ -97,6 +131,14 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/api/v1/families/{id}", Roles(REGISTER_READ)),
     rule("GET", "/api/v1/search", Roles(REGISTER_READ)),
     rule("GET", "/api/v1/statistics", Roles(STAFF)),
+    rule("GET", "/api/v1/letter-types", Roles(&[Admin, Operator, KepalaDesa, Warga])),
+    rule("POST", "/api/v1/letters", Roles(&[Admin, Operator, Warga])),
+    rule("GET", "/api/v1/letters/{id}", Roles(&[Admin, Operator, KepalaDesa, Warga])),
+    rule("POST", "/api/v1/letters/{id}/verify", Roles(LETTER_CLERK)),
+    rule("POST", "/api/v1/letters/{id}/reject", Roles(LETTER_DESK)),
+    rule("POST", "/api/v1/letters/{id}/sign", Roles(SIGNER)),
+    rule("GET", "/api/v1/letters/{id}/pdf", Roles(&[Admin, Operator, KepalaDesa, Warga])),
+    rule("GET", "/api/v1/verify", Public),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -2,8 +2,10 @@
 //! serves the CA certificate, the route registry, and page helpers shared by
 //! every domain's routes.
 
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
+pub mod rate_limit;
 pub mod registry;
 pub mod server;
 pub mod tls;

@@ -58,15 +58,42 @@ fn operation(method: &str, path: &str, access: Access) -> Value {
     if !params.is_empty() {
         op["parameters"] = Value::Array(params);
     }
-    if method == "POST" || method == "PUT" {
-        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ResidentInput" } } } });
-        op["responses"]["422"] = json!({ "description": "Invalid fields, or NIK warnings not acknowledged (set nik_warning_ack)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
-        op["responses"]["409"] = json!({ "description": "NIK or No. KK already registered" });
+    if let Some(schema) = request_schema(method, path) {
+        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+        op["responses"]["422"] = json!({ "description": "Invalid fields (each named), or NIK warnings not acknowledged (set nik_warning_ack)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+        op["responses"]["409"] =
+            json!({ "description": "Already registered, or the request is not in a state where this step applies" });
+    }
+    if path.ends_with("/pdf") {
+        op["responses"]["200"] = json!({ "description": "The signed letter", "content": { "application/pdf": {} } });
     }
     op
 }
 
+fn request_schema(method: &str, path: &str) -> Option<&'static str> {
+    match (method, path) {
+        ("POST", "/api/v1/residents") | ("PUT", "/api/v1/residents/{id}") => Some("ResidentInput"),
+        ("POST", "/api/v1/letters") => Some("LetterRequestInput"),
+        ("POST", "/api/v1/letters/{id}/reject") => Some("Rejection"),
+        _ => None,
+    }
+}
+
 fn summary(method: &str, path: &str) -> String {
+    let fixed = match (method, path) {
+        ("GET", "/api/v1/letter-types") => "letter types a request can name, with their fields",
+        ("POST", "/api/v1/letters") => "request a letter (idempotent per form_token)",
+        ("GET", "/api/v1/letters/{id}") => "one letter request: state, steps, number once signed",
+        ("POST", "/api/v1/letters/{id}/verify") => "mark a request checked (ready to sign)",
+        ("POST", "/api/v1/letters/{id}/reject") => "reject a request with a reason the resident sees",
+        ("POST", "/api/v1/letters/{id}/sign") => "sign a verified request: number, seal, PDF",
+        ("GET", "/api/v1/letters/{id}/pdf") => "the signed PDF",
+        ("GET", "/api/v1/verify") => "check a letter by QR payload (c) or number (nomor)",
+        _ => "",
+    };
+    if !fixed.is_empty() {
+        return fixed.to_string();
+    }
     let thing = if path.contains("families") {
         "families"
     } else if path.contains("search") {
@@ -95,6 +122,7 @@ fn query_params(method: &str, path: &str) -> Vec<Value> {
     match (method, path) {
         ("GET", "/api/v1/residents") => vec![q("dusun", "string"), q("offset", "integer"), q("limit", "integer")],
         ("GET", "/api/v1/families") => vec![q("offset", "integer"), q("limit", "integer")],
+        ("GET", "/api/v1/verify") => vec![q("c", "string"), q("nomor", "string")],
         ("GET", "/api/v1/search") => vec![
             json!({ "name": "q", "in": "query", "required": true, "schema": { "type": "string" } }),
             q("limit", "integer"),
@@ -149,6 +177,19 @@ fn schemas() -> Value {
             "required": ["nik", "name", "birth_date", "sex"],
             "properties": props
         },
+        "LetterRequestInput": {
+            "type": "object",
+            "required": ["type", "form_token"],
+            "properties": {
+                "type": { "type": "string", "description": "a code from /api/v1/letter-types" },
+                "nik": { "type": "string", "description": "the person the letter is about; ignored for a resident's own token (their own NIK is used)" },
+                "values": { "type": "object", "additionalProperties": text, "description": "the type's fields by name; dates YYYY-MM-DD" },
+                "subject": { "type": "object", "additionalProperties": text, "description": "for someone not in the register: nama, alamat, tempat_lahir, tanggal_lahir..." },
+                "phone": text,
+                "form_token": { "type": "string", "description": "the client's own id for this request, at least 8 characters; sending it again returns the same request" }
+            }
+        },
+        "Rejection": { "type": "object", "required": ["reason"], "properties": { "reason": text } },
         "Resident": { "type": "object", "description": "A stored resident; codes as numbers, birth_date as YYYY-MM-DD." },
         "ResidentPage": { "type": "object", "properties": { "total": { "type": "integer" }, "offset": { "type": "integer" }, "items": { "type": "array", "items": { "$ref": "#/components/schemas/Resident" } } } },
         "Error": { "type": "object", "properties": { "error": text, "fields": { "type": "array", "items": { "type": "object", "properties": { "field": text, "code": text, "message": text } } } } }

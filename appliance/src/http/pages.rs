@@ -14,6 +14,8 @@ use balai_ui::{Flash, FlashKind, Lang, NavItem, Shell, UserBadge, t};
 const NAV: &[(&str, &str)] = &[
     ("/dashboard", "nav.dashboard"),
     ("/me", "nav.me"),
+    ("/surat", "nav.my_letters"),
+    ("/letters", "nav.letters"),
     ("/residents", "nav.residents"),
     ("/statistics", "nav.statistics"),
     ("/audit", "nav.audit"),

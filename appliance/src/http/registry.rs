@@ -30,6 +30,8 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::auth::routes::endpoints());
     all.extend(crate::village::routes::endpoints());
     all.extend(crate::residents::routes::endpoints());
+    all.extend(crate::letters::routes::endpoints());
+    all.extend(crate::letters::api::endpoints());
     all
 }
 

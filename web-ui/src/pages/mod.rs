@@ -6,6 +6,7 @@ pub mod duplicates;
 pub mod family_detail;
 pub mod import;
 pub mod landing;
+pub mod letters;
 pub mod message;
 pub mod reauth;
 pub mod resident_detail;
