@@ -24,6 +24,8 @@ pub struct App {
     pub letter_key: LetterKey,
     /// Public tracking-code lookups per client address.
     pub tracking_limit: RateLimit,
+    /// Letter service figures as of a change-log sequence.
+    pub letter_figures: Mutex<Option<(u64, Arc<crate::letters::operations::ServiceFigures>)>>,
 }
 
 impl App {
@@ -44,6 +46,7 @@ impl App {
             stats: Mutex::new(None),
             letter_key,
             tracking_limit: RateLimit::new(30, std::time::Duration::from_secs(600)),
+            letter_figures: Mutex::new(None),
         };
         crate::village::operations::seed_from_config(&app.store, &app.config)?;
         crate::letters::operations::seed(&app.store)?;

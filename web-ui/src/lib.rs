@@ -43,7 +43,7 @@ pub use common::{
 };
 pub use i18n::{Lang, t, tf};
 pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
-pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, render_dashboard};
+pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};

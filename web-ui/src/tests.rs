@@ -69,6 +69,45 @@ fn codes() -> CodeTables {
     }
 }
 
+fn letter_type() -> LetterTypeItem {
+    LetterTypeItem {
+        code: "domisili".into(),
+        name: format!("Domisili {EVIL}"),
+        requirements: vec![EVIL.into()],
+        self_service: true,
+        rt_rw: true,
+        version: 2,
+        enabled: false,
+    }
+}
+
+fn request_row() -> RequestRow {
+    RequestRow {
+        id: "srt-1".into(),
+        tracking_code: "ABCD2345".into(),
+        type_name: format!("SKTM {EVIL}"),
+        name: format!("Siti {EVIL}"),
+        nik: "3203••••••••0001".into(),
+        state: "signed".into(),
+        channel: "kiosk".into(),
+        created: "10:00".into(),
+        in_register: false,
+        attachments: 2,
+        number: Some(EVIL.into()),
+    }
+}
+
+fn form_field(kind: FormFieldKind) -> FormField {
+    FormField {
+        name: "keperluan".into(),
+        label: EVIL.into(),
+        kind,
+        required: true,
+        value: EVIL.into(),
+        error: Some(EVIL.into()),
+    }
+}
+
 /// Every page rendered in `lang`, with a name for messages.
 fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
     let s = shell(lang);
@@ -98,6 +137,12 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     active: false,
                 }],
                 recent: vec![ActivityItem { time: "10:00".into(), actor: "siti".into(), text: EVIL.into() }],
+                letters: Some(LetterFigures {
+                    backlog: 3,
+                    per_day: "4.2".into(),
+                    same_day: "80%".into(),
+                    per_type: vec![(format!("SKTM {EVIL}"), 12, "3.5".into(), "20.0".into())],
+                }),
             }),
         ),
         (
@@ -310,6 +355,125 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 shell: s.clone(),
                 profile: profile(),
                 errors: vec![("dpo_name".into(), EVIL.into())],
+            }),
+        ),
+        (
+            "resident_letters",
+            render_resident_letters(ResidentLettersProps {
+                shell: s.clone(),
+                types: vec![letter_type()],
+                requests: vec![request_row()],
+            }),
+        ),
+        (
+            "request_form",
+            render_request_form(RequestFormProps {
+                shell: s.clone(),
+                action: "/surat/ajukan/domisili".into(),
+                type_name: format!("Domisili {EVIL}"),
+                requirements: vec![EVIL.into()],
+                form_token: "tok".into(),
+                counter: true,
+                nik: EVIL.into(),
+                nik_error: Some(EVIL.into()),
+                subject_rows: vec![("Nama".into(), EVIL.into())],
+                subject_fields: vec![form_field(FormFieldKind::Text)],
+                fields: vec![
+                    form_field(FormFieldKind::Paragraph),
+                    form_field(FormFieldKind::Date),
+                    form_field(FormFieldKind::Choice(vec![EVIL.into(), "B".into()])),
+                    form_field(FormFieldKind::Person),
+                ],
+                phone: EVIL.into(),
+                phone_error: None,
+                errors: vec![EVIL.into()],
+                max_upload_mb: 20,
+            }),
+        ),
+        (
+            "request_status",
+            render_request_status(RequestStatusProps {
+                shell: s.clone(),
+                public: true,
+                query: EVIL.into(),
+                request: Some(request_row()),
+                steps: vec![StepRow { state: "rejected".into(), time: "10:00".into(), note: EVIL.into() }],
+                rejection: Some(EVIL.into()),
+                download: Some("/surat/x/pdf".into()),
+                not_found: false,
+            }),
+        ),
+        (
+            "letter_inbox",
+            render_letter_inbox(LetterInboxProps {
+                shell: s.clone(),
+                state: "submitted".into(),
+                counts: vec![("submitted".into(), 2), ("verified".into(), 0)],
+                rows: vec![request_row()],
+                types: vec![letter_type()],
+                can_enter: true,
+                can_edit_templates: true,
+            }),
+        ),
+        (
+            "letter_detail",
+            render_letter_detail(LetterDetailProps {
+                shell: s.clone(),
+                request: request_row(),
+                subject: vec![("Nama".into(), EVIL.into())],
+                values: vec![(EVIL.into(), EVIL.into())],
+                photos: vec!["ab".repeat(32)],
+                steps: vec![StepRow { state: "submitted".into(), time: "09:00".into(), note: String::new() }],
+                phone: EVIL.into(),
+                actions: DetailActions {
+                    approve: true,
+                    verify: true,
+                    reject: true,
+                    sign: true,
+                    hand_over: true,
+                    revoke: true,
+                },
+                pdf_href: Some("/letters/x/pdf".into()),
+                revoked: Some(EVIL.into()),
+                errors: vec![EVIL.into()],
+            }),
+        ),
+        ("letter_types", render_letter_types(LetterTypesAdminProps { shell: s.clone(), types: vec![letter_type()] })),
+        (
+            "template_editor",
+            render_template_editor(TemplateEditorProps {
+                shell: s.clone(),
+                code: "domisili".into(),
+                name: EVIL.into(),
+                body: EVIL.into(),
+                fields: EVIL.into(),
+                problems: vec![EVIL.into()],
+                preview: Some(LetterPreview {
+                    letterhead: vec![EVIL.into()],
+                    title: EVIL.into(),
+                    number: EVIL.into(),
+                    blocks: vec![
+                        PreviewBlock::Heading(EVIL.into()),
+                        PreviewBlock::Paragraph(EVIL.into()),
+                        PreviewBlock::Fields(vec![(EVIL.into(), EVIL.into())]),
+                    ],
+                    signer: vec![EVIL.into()],
+                }),
+                versions: vec![(2, "10:00".into(), EVIL.into())],
+                ..TemplateEditorProps::default()
+            }),
+        ),
+        (
+            "verify",
+            render_verify(VerifyProps {
+                shell: s.clone(),
+                number: EVIL.into(),
+                result: Some(VerifyResult {
+                    verdict: "revoked".into(),
+                    number: EVIL.into(),
+                    revoked_reason: EVIL.into(),
+                    ..VerifyResult::default()
+                }),
             }),
         ),
         ("error", render_error(ErrorProps { shell: s.clone(), status: 404, message: String::new() })),

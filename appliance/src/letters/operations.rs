@@ -858,6 +858,20 @@ pub fn figures(store: &Store, config: &Config, now: DateTime<Utc>) -> ServiceFig
     }
 }
 
+/// The figures as of the store's latest write (recomputed after a change).
+pub fn figures_cached(app: &crate::app::App) -> std::sync::Arc<ServiceFigures> {
+    let seq = app.store.last_seq().unwrap_or(0);
+    let mut cache = app.letter_figures.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((at, f)) = cache.as_ref()
+        && *at == seq
+    {
+        return f.clone();
+    }
+    let f = std::sync::Arc::new(figures(&app.store, &app.config, Utc::now()));
+    *cache = Some((seq, f.clone()));
+    f
+}
+
 /// Nearest-rank percentile of sorted values.
 pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     if sorted.is_empty() {

@@ -114,3 +114,21 @@ pub fn preview_blocks(blocks: &[super::pdf::Block]) -> Vec<PreviewBlock> {
         })
         .collect()
 }
+
+/// The dashboard's letter figures, or None before the first request.
+pub fn dashboard_figures(app: &crate::app::App) -> Option<balai_ui::LetterFigures> {
+    let f = super::operations::figures_cached(app);
+    let any = f.backlog > 0 || f.per_type.iter().any(|t| t.signed > 0);
+    let hours = |h: Option<f64>| h.map(|h| format!("{h:.1}")).unwrap_or_else(|| "–".into());
+    any.then(|| balai_ui::LetterFigures {
+        backlog: f.backlog,
+        per_day: format!("{:.1}", f.per_day_30),
+        same_day: f.same_day_share.map(|s| format!("{:.0}%", s * 100.0)).unwrap_or_else(|| "–".into()),
+        per_type: f
+            .per_type
+            .iter()
+            .filter(|t| t.signed > 0)
+            .map(|t| (t.name.clone(), t.signed, hours(t.median_hours), hours(t.p90_hours)))
+            .collect(),
+    })
+}

@@ -141,6 +141,7 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         by_status: s.by_status.iter().map(|(c, n)| (views::label(Table::StatusDasar, *c, lang), *n)).collect(),
         shortcuts,
         recent,
+        letters: crate::letters::views::dashboard_figures(&app),
     };
     ok(balai_ui::render_dashboard(props))
 }

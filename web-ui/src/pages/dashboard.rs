@@ -44,6 +44,21 @@ pub struct DashboardProps {
     pub shortcuts: Vec<NavItem>,
     /// Recent activity, newest first.
     pub recent: Vec<ActivityItem>,
+    /// How the letter service is doing, once it has requests.
+    pub letters: Option<LetterFigures>,
+}
+
+/// The letter service's figures a village reports (numbers already formatted).
+#[derive(Clone, Debug, Default)]
+pub struct LetterFigures {
+    /// Requests still waiting for the office.
+    pub backlog: usize,
+    /// Letters signed per day over the last 30 days.
+    pub per_day: String,
+    /// Share signed on the day they were requested, e.g. "82%".
+    pub same_day: String,
+    /// (type name, letters signed, median hours, p90 hours) to signature.
+    pub per_type: Vec<(String, usize, String, String)>,
 }
 
 /// The dashboard component.
@@ -70,9 +85,41 @@ pub fn DashboardView(props: DashboardProps) -> impl IntoView {
                 <h2 id="counts-h">{t(lang, "dash.counts")}</h2>
                 <ul class="stats">{cards}</ul>
             </section>
+            {props.letters.clone().map(|f| letter_figures(lang, f))}
             {shortcuts(lang, props.shortcuts.clone())}
             {recent(lang, props.recent.clone())}
         </Page>
+    }
+}
+
+fn letter_figures(lang: Lang, f: LetterFigures) -> impl IntoView {
+    let heads =
+        ["dash.letters.type", "dash.letters.signed", "dash.letters.median", "dash.letters.p90"].map(|k| t(lang, k));
+    let th = heads.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view();
+    let rows = f
+        .per_type
+        .into_iter()
+        .map(|(name, n, median, p90)| {
+            view! {
+                <tr>
+                    <td data-label=heads[0].clone()>{name}</td>
+                    <td data-label=heads[1].clone()>{n}</td>
+                    <td data-label=heads[2].clone()>{median}</td>
+                    <td data-label=heads[3].clone()>{p90}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="letters-h">
+            <h2 id="letters-h">{t(lang, "dash.letters")}</h2>
+            <ul class="stats">
+                <li class="stat"><span class="stat-n">{f.backlog}</span><span class="stat-l">{t(lang, "dash.letters.backlog")}</span></li>
+                <li class="stat"><span class="stat-n">{f.per_day}</span><span class="stat-l">{t(lang, "dash.letters.per_day")}</span></li>
+                <li class="stat"><span class="stat-n">{f.same_day}</span><span class="stat-l">{t(lang, "dash.letters.same_day")}</span></li>
+            </ul>
+            <table class="cards"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>
+        </section>
     }
 }
 
