@@ -325,6 +325,19 @@ fn wrong_roles_are_refused_and_audited_and_a_revoked_or_forged_letter_says_so() 
     let signed = signer.post_json(&format!("/api/v1/letters/{id}/sign"), &json!({})).json();
     let number = signed["letter_number"].as_str().expect("number").to_string();
     let sealed = signed["verify_url"].as_str().expect("url").split("?c=").nth(1).expect("payload").to_string();
+    // A PDF whose bytes were changed after signing fails the offline check.
+    let pdf = clerk.page(&format!("/api/v1/letters/{id}/pdf")).bytes;
+    let key = public_key(&balai);
+    assert!(offline_verify(&balai, &pdf, &key).0, "the untouched PDF does not verify");
+    let mut altered = pdf.clone();
+    let at = altered.len() / 3;
+    altered[at] ^= 0x01;
+    let (ok, out) = offline_verify(&balai, &altered, &key);
+    assert!(!ok, "an altered PDF verified: {out}");
+    let mut cut = pdf.clone();
+    cut.truncate(pdf.len() - 100);
+    assert!(!offline_verify(&balai, &cut, &key).0, "a truncated PDF verified");
+
     let public = balai.client();
     let page = public.page(&format!("/verify?nomor={}", balai_tests::urlencode(&number)));
     assert!(page.text().contains("data-verdict=\"genuine\""), "{page:?}");
