@@ -9,7 +9,7 @@
 // Prints one JSON line on success; exits non-zero with a message otherwise.
 // Started by tests/tests/browser.rs.
 
-import { chromium } from 'playwright-core';
+import { fail, fitsWidth, launch } from './common.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -18,32 +18,9 @@ if (!base || !nik || !pin || !photo || !outdir) {
   console.error('usage: node letter_request.mjs <base-url> <nik> <pin> <photo.jpg> <outdir>');
   process.exit(2);
 }
-const executablePath = process.env.BALAI_CHROMIUM || '/usr/bin/chromium';
-
-function fail(message) {
-  throw new Error(message);
-}
-
-async function fitsWidth(page, what) {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  if (scroll > inner + 1) fail(`${what}: the page is ${scroll}px wide in a ${inner}px viewport`);
-}
-
 async function main() {
   mkdirSync(outdir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      // Only for this local test: the daemon's certificate comes from its own CA.
-      '--ignore-certificate-errors',
-    ],
-  });
+  const browser = await launch();
   try {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'id-ID', isMobile: true, hasTouch: true });
     const page = await phone.newPage();

@@ -8,7 +8,7 @@
 // Prints one JSON line on success; exits non-zero with a message otherwise.
 // Started by tests/tests/browser.rs.
 
-import { chromium } from 'playwright-core';
+import { fail, fitsWidth, launch } from './common.mjs';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,20 +17,6 @@ if (!base || !username || !password || !outdir || !name) {
   console.error('usage: node search.mjs <base-url> <username> <password> <outdir> <resident name>');
   process.exit(2);
 }
-const executablePath = process.env.BALAI_CHROMIUM || '/usr/bin/chromium';
-
-function fail(message) {
-  throw new Error(message);
-}
-
-async function fitsWidth(page, what) {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  if (scroll > inner + 1) fail(`${what}: the page is ${scroll}px wide in a ${inner}px viewport (sideways scrolling on a phone)`);
-}
-
 async function shoot(page, file) {
   await page.screenshot({ path: join(outdir, file), fullPage: true });
   return file;
@@ -38,23 +24,7 @@ async function shoot(page, file) {
 
 async function main() {
   mkdirSync(outdir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // Only for this local test: the daemon's certificate comes from its own
-      // CA, which this throwaway browser profile does not trust. The Rust tests
-      // check the certificate chain itself with a client that trusts only that CA.
-      '--ignore-certificate-errors',
-    ],
-  });
+  const browser = await launch();
   const shots = [];
   try {
     // Desktop: sign in, search, open the record.

@@ -2,6 +2,7 @@
 //! serves the CA certificate, the route registry, and page helpers shared by
 //! every domain's routes.
 
+pub mod api_error;
 pub mod multipart;
 pub mod openapi;
 pub mod pages;

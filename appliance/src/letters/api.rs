@@ -6,6 +6,7 @@ use super::operations::{self as ops, LetterError, RequestInput};
 use crate::app::App;
 use crate::auth::guard::Actor;
 use crate::auth::model::Role;
+use crate::http::api_error::{FieldProblem, with_fields};
 use crate::http::pages;
 use crate::http::registry::{Endpoint, get, post};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -68,35 +69,17 @@ struct CreateBody {
     form_token: String,
 }
 
-#[derive(Serialize)]
-struct ApiError {
-    error: String,
-    fields: Vec<FieldProblem>,
-}
-
-#[derive(Serialize)]
-struct FieldProblem {
-    field: String,
-    code: String,
-    message: String,
-}
-
-fn json_error(status: u16, error: &str, fields: Vec<FieldProblem>) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
-    HttpResponse::build(status).json(ApiError { error: error.into(), fields })
-}
-
 fn letter_error(req: &HttpRequest, e: LetterError) -> HttpResponse {
     let lang = pages::lang(req);
     match e {
-        LetterError::Invalid(list) => json_error(
+        LetterError::Invalid(list) => with_fields(
             422,
             "invalid",
             list.into_iter().map(|(field, code)| FieldProblem { message: t(lang, &code), field, code }).collect(),
         ),
-        LetterError::NotFound => json_error(404, "not found", vec![]),
-        LetterError::WrongState(s) => json_error(409, &format!("the request is {}", s.code()), vec![]),
-        LetterError::Store(_) => json_error(500, "internal", vec![]),
+        LetterError::NotFound => with_fields(404, "not found", vec![]),
+        LetterError::WrongState(s) => with_fields(409, &format!("the request is {}", s.code()), vec![]),
+        LetterError::Store(_) => with_fields(500, "internal", vec![]),
     }
 }
 
@@ -108,7 +91,7 @@ fn visible(actor: &Actor, r: &LetterRequest) -> bool {
 async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::Bytes) -> HttpResponse {
     let body: CreateBody = match serde_json::from_slice(&body) {
         Ok(b) => b,
-        Err(e) => return json_error(400, &format!("body is not a letter request: {e}"), vec![]),
+        Err(e) => return with_fields(400, &format!("body is not a letter request: {e}"), vec![]),
     };
     let mut input = RequestInput {
         type_code: body.kind,
@@ -123,7 +106,7 @@ async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::
         let own = actor.0.resident_id.as_deref().and_then(|id| crate::residents::operations::get(&app.store, id));
         match own {
             Some(r) => input.nik = r.nik,
-            None => return json_error(403, "no resident record for this account", vec![]),
+            None => return with_fields(403, "no resident record for this account", vec![]),
         }
         Channel::Online
     } else {
@@ -135,7 +118,7 @@ async fn create(req: HttpRequest, app: web::Data<App>, actor: Actor, body: web::
             HttpResponse::Created().insert_header(("Location", format!("/api/v1/letters/{}", r.id))).json(out(&app, &r))
         }
         Ok(Err(e)) => letter_error(&req, e),
-        Err(_) => json_error(500, "internal", vec![]),
+        Err(_) => with_fields(500, "internal", vec![]),
     }
 }
 
@@ -191,7 +174,7 @@ async fn reject(
     body: web::Bytes,
 ) -> HttpResponse {
     let Ok(body) = serde_json::from_slice::<RejectBody>(&body) else {
-        return json_error(400, "body must be {\"reason\": \"...\"}", vec![]);
+        return with_fields(400, "body must be {\"reason\": \"...\"}", vec![]);
     };
     match ops::reject(&app.store, &actor.0.username, &id, &body.reason) {
         Ok(r) => {
@@ -217,7 +200,7 @@ async fn sign(req: HttpRequest, app: web::Data<App>, actor: Actor, id: web::Path
             None => letter_error(&req, LetterError::NotFound),
         },
         Ok(Err(e)) => letter_error(&req, e),
-        Err(_) => json_error(500, "internal", vec![]),
+        Err(_) => with_fields(500, "internal", vec![]),
     }
 }
 
@@ -228,7 +211,7 @@ async fn pdf(req: HttpRequest, app: web::Data<App>, actor: Actor, id: web::Path<
     let Some(letter) = ops::issued(&app.store, &r.id) else { return letter_error(&req, LetterError::NotFound) };
     if actor.0.role == Role::Warga {
         if ops::note_download(&app.store, &actor.0.username, &r.id).is_err() {
-            return json_error(500, "internal", vec![]);
+            return with_fields(500, "internal", vec![]);
         }
     } else {
         let note = crate::store::Change::note("letter", &r.id, crate::store::Op::Export);
@@ -236,7 +219,7 @@ async fn pdf(req: HttpRequest, app: web::Data<App>, actor: Actor, id: web::Path<
     }
     match ops::pdf(&app.config, &app.letter_key, &letter) {
         Ok(bytes) => HttpResponse::Ok().content_type("application/pdf").body(bytes),
-        Err(_) => json_error(500, "internal", vec![]),
+        Err(_) => with_fields(500, "internal", vec![]),
     }
 }
 
@@ -262,11 +245,11 @@ async fn check(req: HttpRequest, app: web::Data<App>, q: web::Query<CheckQuery>)
         ops::verify_sealed(&app.store, &app.letter_key, &q.c)
     } else if !q.nomor.trim().is_empty() {
         if !app.tracking_limit.allow(&crate::http::rate_limit::client_key(&req)) {
-            return json_error(429, "too many lookups; try again later", vec![]);
+            return with_fields(429, "too many lookups; try again later", vec![]);
         }
         ops::verify_number(&app.store, &q.nomor)
     } else {
-        return json_error(400, "give c (the QR payload) or nomor", vec![]);
+        return with_fields(400, "give c (the QR payload) or nomor", vec![]);
     };
     let verdict = super::routes::verdict_code(&v);
     let letter = match v {

@@ -7,6 +7,7 @@ use super::operations::{self as ops, RegisterError};
 use super::stats;
 use crate::app::App;
 use crate::auth::guard::Actor;
+use crate::http::api_error::{FieldProblem, json_error, with_fields};
 use crate::http::pages;
 use crate::http::registry::{Endpoint, get, post, put};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -53,19 +54,6 @@ async fn list(app: web::Data<App>, q: web::Query<ListQuery>) -> HttpResponse {
     HttpResponse::Ok().json(Page { total, offset: q.offset, items })
 }
 
-#[derive(Serialize)]
-struct ApiError {
-    error: String,
-    fields: Vec<FieldProblem>,
-}
-
-#[derive(Serialize)]
-struct FieldProblem {
-    field: String,
-    code: String,
-    message: String,
-}
-
 fn register_error(lang: Lang, e: RegisterError) -> HttpResponse {
     let problem = |field: &str, key: &str, detail: &str| FieldProblem {
         field: field.into(),
@@ -86,14 +74,7 @@ fn register_error(lang: Lang, e: RegisterError) -> HttpResponse {
         RegisterError::NotFound => (404, "not found", vec![]),
         RegisterError::Store(_) => (500, "internal", vec![]),
     };
-    let status =
-        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
-    HttpResponse::build(status).json(ApiError { error: error.into(), fields })
-}
-
-fn json_error(status: u16, message: &str) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
-    HttpResponse::build(status).json(ApiError { error: message.into(), fields: vec![] })
+    with_fields(status, error, fields)
 }
 
 /// JSON bodies are parsed here (not by an extractor) so a malformed body gets
