@@ -16,6 +16,7 @@ pub struct Config {
     pub limits: Limits,
     pub log: Log,
     pub letters: Letters,
+    pub sms: Sms,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -82,6 +83,38 @@ pub struct Log {
     pub format: String,
 }
 
+/// The GSM modem the outbox sends SMS through (see docs/outbox.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Sms {
+    /// Serial device of the modem, e.g. `/dev/ttyUSB2`; empty: no modem, SMS stay queued.
+    pub port: String,
+    pub baud: u32,
+    /// Attempts before a message is marked failed.
+    pub max_attempts: u32,
+    /// Wait after the first failure; doubles after each further one.
+    pub retry_base_seconds: u64,
+    pub retry_max_seconds: u64,
+    /// How long the modem may take to answer a command.
+    pub command_timeout_seconds: u64,
+    /// How long the network may take to accept a message after Ctrl-Z.
+    pub send_timeout_seconds: u64,
+}
+
+impl Default for Sms {
+    fn default() -> Self {
+        Sms {
+            port: String::new(),
+            baud: 115_200,
+            max_attempts: 6,
+            retry_base_seconds: 60,
+            retry_max_seconds: 3600,
+            command_timeout_seconds: 10,
+            send_timeout_seconds: 60,
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -92,6 +125,7 @@ impl Default for Config {
             limits: Limits::default(),
             log: Log::default(),
             letters: Letters::default(),
+            sms: Sms::default(),
         }
     }
 }

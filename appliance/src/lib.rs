@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod letters;
+pub mod outbox;
 pub mod reference;
 pub mod residents;
 pub mod run;

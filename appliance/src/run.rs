@@ -72,7 +72,10 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     if let Some(lines) = sign_ins {
         print_demo(&app, &lines, started);
     }
-    actix_web::rt::System::new().block_on(crate::http::server::serve(app.clone(), tls.server))?;
+    actix_web::rt::System::new().block_on(async {
+        crate::outbox::worker::start(app.clone());
+        crate::http::server::serve(app.clone(), tls.server).await
+    })?;
     let _ = std::fs::remove_file(cli::socket::path(&app.config.data_dir));
     Ok(ExitCode::SUCCESS)
 }

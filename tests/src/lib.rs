@@ -5,6 +5,8 @@
 //! test panics. Its HTTP client trusts only the daemon's own CA, so every test
 //! also proves that the certificate chain works for `localhost`.
 
+pub mod modem;
+
 use reqwest::blocking::multipart;
 use reqwest::header::HeaderMap;
 use rustls::pki_types::CertificateDer;

@@ -70,6 +70,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("fields.txt", include_str!("../catalog/fields.txt")),
     ("residents.txt", include_str!("../catalog/residents.txt")),
     ("server.txt", include_str!("../catalog/server.txt")),
+    ("outbox.txt", include_str!("../catalog/outbox.txt")),
 ];
 
 /// One parsed catalog line.

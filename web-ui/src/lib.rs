@@ -28,6 +28,9 @@
 //! | users | warga PIN | POST `/users/pin` | `nik`, `csrf` |
 //! | duplicates | resolve | POST `/duplicates/{id}/resolve` | `choice`, `note`, `csrf` |
 //! | settings | save | POST `/settings` | [`VillageProfile`] field names, `csrf` |
+//! | outbox | filter | GET `/outbox` | `state`, `page` |
+//! | outbox | retry now | POST `/outbox/{id}/retry` | `csrf` |
+//! | outbox | test SMS | POST `/outbox/test` | `to`, `body`, `csrf` |
 
 pub mod charts;
 pub mod common;
@@ -56,6 +59,7 @@ pub use pages::letters::{
     render_verify,
 };
 pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};
+pub use pages::outbox::{OutboxProps, OutboxRow, render_outbox};
 pub use pages::reauth::{ReauthProps, render_reauth};
 pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};
 pub use pages::resident_form::{ResidentFormProps, render_resident_form};

@@ -122,6 +122,10 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/duplicates/{id}/resolve", Roles(ADMIN)),
     rule("GET", "/settings", Roles(ADMIN)),
     rule("POST", "/settings", Roles(ADMIN)),
+    // outbox: notifications and the SMS modem
+    rule("GET", "/outbox", Roles(&[Admin, Operator])),
+    rule("POST", "/outbox/{id}/retry", Roles(&[Admin, Operator])),
+    rule("POST", "/outbox/test", Roles(&[Admin, Operator])),
     // JSON API (bearer tokens or a session)
     rule("GET", "/api/v1/residents", Roles(REGISTER_READ)),
     rule("POST", "/api/v1/residents", Roles(REGISTER_WRITE)),

@@ -21,6 +21,7 @@ const NAV: &[(&str, &str)] = &[
     ("/audit", "nav.audit"),
     ("/users", "nav.users"),
     ("/duplicates", "nav.duplicates"),
+    ("/outbox", "nav.outbox"),
     ("/settings", "nav.settings"),
     ("/sessions", "nav.sessions"),
 ];

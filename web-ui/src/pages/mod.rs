@@ -8,6 +8,7 @@ pub mod import;
 pub mod landing;
 pub mod letters;
 pub mod message;
+pub mod outbox;
 pub mod reauth;
 pub mod resident_detail;
 pub mod resident_form;
