@@ -41,6 +41,21 @@ impl ModemError {
     }
 }
 
+/// termios speeds are constants, not numbers; these are the ones USB modems use.
+fn baud_rate(baud: u32) -> Option<BaudRate> {
+    Some(match baud {
+        9_600 => BaudRate::B9600,
+        19_200 => BaudRate::B19200,
+        38_400 => BaudRate::B38400,
+        57_600 => BaudRate::B57600,
+        115_200 => BaudRate::B115200,
+        230_400 => BaudRate::B230400,
+        460_800 => BaudRate::B460800,
+        921_600 => BaudRate::B921600,
+        _ => return None,
+    })
+}
+
 /// A final answer or the text prompt, found in what the modem sent so far.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Answer {
@@ -110,10 +125,8 @@ impl Modem {
             Errno::ENOENT | Errno::ENODEV | Errno::ENXIO => ModemError::Missing(shown.clone()),
             e => ModemError::Open { path: shown.clone(), reason: e.desc().to_string() },
         })?;
-        let speed = BaudRate::try_from(baud).map_err(|_| ModemError::Open {
-            path: shown.clone(),
-            reason: format!("unsupported baud rate {baud}"),
-        })?;
+        let speed = baud_rate(baud)
+            .ok_or_else(|| ModemError::Open { path: shown.clone(), reason: format!("unsupported baud rate {baud}") })?;
         let setup = || -> nix::Result<()> {
             let mut t = termios::tcgetattr(fd.as_fd())?;
             termios::cfmakeraw(&mut t);
@@ -269,6 +282,12 @@ mod tests {
         assert_eq!(reference(&["+CMGS: 17".into()]), Some("17".into()));
         assert_eq!(reference(&["+CMGS:".into()]), None);
         assert_eq!(reference(&["RING".into()]), None);
+    }
+
+    #[test]
+    fn common_speeds_are_known() {
+        assert_eq!(baud_rate(115_200), Some(BaudRate::B115200));
+        assert_eq!(baud_rate(12_345), None);
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub fn deliver_due(app: &App) -> Duration {
     if sms.port.trim().is_empty() {
         return TICK;
     }
-    let (due, next) = match ops::due_sms(&app.store, chrono::Utc::now()) {
+    let (due, _) = match ops::due_sms(&app.store, chrono::Utc::now()) {
         Ok(found) => found,
         Err(e) => {
             tracing::error!(error = %e, "outbox: cannot read the queue");
@@ -86,8 +86,19 @@ pub fn deliver_due(app: &App) -> Duration {
             }
         }
     }
-    let until_next = next.map(|at| (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO));
-    until_next.unwrap_or(TICK).min(TICK)
+    until_next_due(app)
+}
+
+/// Sleep until the earliest retry (the ones this pass scheduled included).
+fn until_next_due(app: &App) -> Duration {
+    let now = chrono::Utc::now();
+    match ops::due_sms(&app.store, now) {
+        // Due already (a failing store must not make this spin): soon, not at once.
+        Ok((due, _)) if !due.is_empty() => Duration::from_secs(1),
+        Ok((_, Some(at))) => (at - now).to_std().unwrap_or(Duration::ZERO).min(TICK),
+        Ok((_, None)) => TICK,
+        Err(_) => TICK,
+    }
 }
 
 /// One SMS on the open modem, opening and initialising it first if needed.

@@ -223,7 +223,7 @@ mod tests {
             assert!(!html.contains("<script>"), "user data escaped");
             assert!(html.contains("&lt;script&gt;"));
             let posts = html.matches("method=\"post\"").count();
-            assert_eq!(posts, 2, "retry + test form");
+            assert_eq!(posts, 3, "sign out, retry, test form");
             assert_eq!(html.matches("name=\"csrf\" value=\"TOKEN-7\"").count(), posts);
             assert!(html.contains("action=\"/outbox/m1/retry\""));
             assert!(!html.contains("action=\"/outbox/m2/retry\""), "no retry for a sent message");
