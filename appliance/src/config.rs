@@ -288,6 +288,18 @@ mod tests {
     }
 
     #[test]
+    fn sms_section_has_defaults_and_takes_the_environment() {
+        let c = Config::load(None, env(&[])).unwrap();
+        assert_eq!((c.sms.port.as_str(), c.sms.baud), ("", 115_200));
+        let c = Config::load(
+            None,
+            env(&[("BALAI_SMS__PORT", "/dev/ttyUSB2"), ("BALAI_SMS__MAX_ATTEMPTS", "3"), ("BALAI_SMS__BAUD", "9600")]),
+        )
+        .unwrap();
+        assert_eq!((c.sms.port.as_str(), c.sms.max_attempts, c.sms.baud), ("/dev/ttyUSB2", 3, 9600));
+    }
+
+    #[test]
     fn unknown_key_and_bad_type_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("balai.toml");

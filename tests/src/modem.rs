@@ -10,6 +10,7 @@
 //! - the text up to Ctrl-Z is decoded from the GSM alphabet (a byte outside it
 //!   is a violation) and recorded, then answered `+CMGS: <n>` and `OK`, or
 //!   `+CMS ERROR: 500` while failures are armed; ESC cancels the text;
+//! - or no answer at all while holds are armed (a hung network);
 //! - unknown commands answer `ERROR` and are recorded as violations.
 //!
 //! Like a real modem it echoes commands until `ATE0` and keeps its settings
@@ -54,8 +55,12 @@ struct Log {
     refused: Vec<Sms>,
     /// Protocol mistakes of the daemon.
     violations: Vec<String>,
+    /// Messages swallowed without an answer.
+    unanswered: Vec<Sms>,
     /// How many coming messages to refuse.
     fail_next: u32,
+    /// How many coming messages to leave unanswered (a hung modem or network).
+    hold_next: u32,
 }
 
 /// The modem's settings, kept across port reopenings.
@@ -106,6 +111,15 @@ impl SimModem {
     /// The next `n` messages are answered `+CMS ERROR: 500`.
     pub fn fail_next(&self, n: u32) {
         self.log.lock().expect("modem log").fail_next = n;
+    }
+
+    /// The next `n` messages get no answer at all after Ctrl-Z.
+    pub fn hold_next(&self, n: u32) {
+        self.log.lock().expect("modem log").hold_next = n;
+    }
+
+    pub fn unanswered(&self) -> Vec<Sms> {
+        self.log.lock().expect("modem log").unanswered.clone()
     }
 
     pub fn delivered(&self) -> Vec<Sms> {
@@ -250,8 +264,7 @@ fn command(line: &str, s: &mut Settings, log: &Mutex<Log>) -> Vec<u8> {
                 Some("AT+CMGS before AT+CMGF=1 (text mode)".to_string())
             } else if s.charset != "GSM" {
                 Some(format!("AT+CMGS with character set {} instead of GSM", s.charset))
-            } else if !number.strip_prefix('+').is_some_and(|d| d.len() >= 8 && d.bytes().all(|b| b.is_ascii_digit()))
-            {
+            } else if !number.strip_prefix('+').is_some_and(|d| d.len() >= 8 && d.bytes().all(|b| b.is_ascii_digit())) {
                 Some(format!("AT+CMGS to a malformed number {number:?}"))
             } else {
                 None
@@ -284,6 +297,11 @@ fn finish_message(to: &str, bytes: &[u8], s: &mut Settings, log: &Mutex<Log>) ->
         }
     }
     let sms = Sms { to: to.to_string(), text };
+    if log.hold_next > 0 {
+        log.hold_next -= 1;
+        log.unanswered.push(sms);
+        return Vec::new();
+    }
     if log.fail_next > 0 {
         log.fail_next -= 1;
         log.refused.push(sms);

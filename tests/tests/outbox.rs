@@ -170,3 +170,39 @@ fn an_unplugged_modem_is_an_error_to_retry_not_a_stop() {
     }
     assert_eq!(c.page("/healthz").status, 200);
 }
+
+#[test]
+fn a_modem_that_does_not_answer_times_out_and_the_sms_is_retried() {
+    let modem = SimModem::start();
+    let (_balai, c) =
+        start(Some(&modem), &[("BALAI_SMS__SEND_TIMEOUT_SECONDS", "2"), ("BALAI_SMS__RETRY_BASE_SECONDS", "1")]);
+    modem.hold_next(1);
+    assert_eq!(send_test(&c, "081234567890", "Tunggu").status, 303);
+    modem.wait_delivered(1, Duration::from_secs(30));
+    assert_eq!(modem.unanswered().len(), 1);
+    let row = wait_for_state(&c, "sent");
+    assert!(row.contains("no answer from the modem within 2 s") && row.contains(">2</td>"), "{row}");
+    assert!(modem.violations().is_empty(), "{:?}", modem.violations());
+}
+
+#[test]
+fn an_sms_interrupted_by_a_crash_while_sending_is_sent_after_the_restart() {
+    let modem = SimModem::start();
+    let (mut balai, c) = start(Some(&modem), &[("BALAI_SMS__SEND_TIMEOUT_SECONDS", "120")]);
+    modem.hold_next(1);
+    assert_eq!(send_test(&c, "081234567890", "Jangan hilang").status, 303);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while modem.unanswered().is_empty() {
+        assert!(Instant::now() < deadline, "the modem never got the text");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // The daemon now waits for +CMGS with the message `sending`: kill it there.
+    wait_for_state(&c, "sending");
+    balai.restart();
+    let got = modem.wait_delivered(1, Duration::from_secs(30));
+    assert_eq!(got[0].text, "Jangan hilang");
+    let c = balai.signin_as("petugas1", PASSWORD);
+    let row = wait_for_state(&c, "sent");
+    assert!(row.contains(">2</td>"), "sent on the second attempt, after the restart: {row}");
+    assert!(balai.logs().contains("queued again"), "the restart says it requeued the message");
+}

@@ -5,8 +5,8 @@
 //! what was sent, when, and what failed. See docs/outbox.md.
 
 pub mod gsm;
-pub mod modem;
 pub mod model;
+pub mod modem;
 pub mod operations;
 pub mod routes;
 pub mod worker;

@@ -50,7 +50,8 @@ pub enum State {
 }
 
 impl State {
-    pub const ALL: [State; 6] = [State::Queued, State::Sending, State::Sent, State::Failed, State::Held, State::Carried];
+    pub const ALL: [State; 6] =
+        [State::Queued, State::Sending, State::Sent, State::Failed, State::Held, State::Carried];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -250,11 +251,15 @@ mod tests {
 
     #[test]
     fn bodies_are_checked_per_channel() {
-        let m = |channel, body: &str| NewMessage { channel, to: "0812 3456 7890".into(), body: body.into(), about: None };
+        let m =
+            |channel, body: &str| NewMessage { channel, to: "0812 3456 7890".into(), body: body.into(), about: None };
         assert_eq!(checked(&m(Channel::Sms, "  ")).unwrap_err().key, "outbox.body.empty");
         assert_eq!(checked(&m(Channel::Sms, "Halo 😀")).unwrap_err().detail, "😀");
         assert_eq!(checked(&m(Channel::Sms, &"x".repeat(170))).unwrap_err().key, "outbox.body.too_long");
-        assert_eq!(checked(&m(Channel::Sms, "Siap – ambil")).unwrap(), ("+6281234567890".into(), "Siap - ambil".into()));
+        assert_eq!(
+            checked(&m(Channel::Sms, "Siap – ambil")).unwrap(),
+            ("+6281234567890".into(), "Siap - ambil".into())
+        );
         // WhatsApp carries any text, to a phone number
         assert_eq!(checked(&m(Channel::Whatsapp, "Halo 😀")).unwrap().1, "Halo 😀");
         let email = NewMessage { channel: Channel::Email, to: "bad".into(), body: "x".into(), about: None };

@@ -208,7 +208,10 @@ impl Modem {
         let deadline = Instant::now() + self.timeouts.command;
         while !bytes.is_empty() {
             if Instant::now() >= deadline {
-                return Err(ModemError::Timeout { command: "a write".into(), seconds: self.timeouts.command.as_secs() });
+                return Err(ModemError::Timeout {
+                    command: "a write".into(),
+                    seconds: self.timeouts.command.as_secs(),
+                });
             }
             if !self.wait(PollFlags::POLLOUT, deadline)? {
                 continue;

@@ -376,7 +376,8 @@ mod tests {
     #[test]
     fn whatsapp_and_email_are_held_until_carried() {
         let (_d, store) = store();
-        let wa = NewMessage { channel: Channel::Whatsapp, to: "+62 812 1111 2222".into(), body: "Halo".into(), about: None };
+        let wa =
+            NewMessage { channel: Channel::Whatsapp, to: "+62 812 1111 2222".into(), body: "Halo".into(), about: None };
         let mail = NewMessage { channel: Channel::Email, to: "Siti@Desa.id".into(), body: "Halo".into(), about: None };
         let a = enqueue(&store, "a", wa).unwrap();
         let b = enqueue(&store, "a", mail).unwrap();

@@ -3,10 +3,10 @@
 //! modem. Each pass runs on the blocking pool (store writes and serial I/O
 //! block). A failed pass never stops the worker.
 
+use super::gsm;
 use super::model::Message;
 use super::modem::{Modem, ModemError, Timeouts};
 use super::operations::{self as ops, Retry, WAKE};
-use super::gsm;
 use crate::app::App;
 use crate::config::Sms;
 use std::path::Path;
