@@ -74,7 +74,9 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     }
     actix_web::rt::System::new().block_on(async {
         crate::outbox::worker::start(app.clone());
-        crate::http::server::serve(app.clone(), tls.server).await
+        let served = crate::http::server::serve(app.clone(), tls.server).await;
+        crate::outbox::worker::stop();
+        served
     })?;
     let _ = std::fs::remove_file(cli::socket::path(&app.config.data_dir));
     Ok(ExitCode::SUCCESS)

@@ -11,11 +11,21 @@ use crate::app::App;
 use crate::config::Sms;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// The longest sleep between passes, so a clock change or a missed ring
 /// delays nothing for long.
 const TICK: Duration = Duration::from_secs(60);
+
+/// Set when the daemon stops: a pass in progress finishes the message at
+/// hand and leaves the rest, so shutdown waits for one SMS at most (the
+/// runtime waits for blocking tasks).
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+pub fn stop() {
+    STOPPING.store(true, Ordering::Relaxed);
+}
 
 /// Starts the worker on the current tokio runtime. Messages a stopped daemon
 /// left `sending` are queued again first.
@@ -66,6 +76,9 @@ pub fn deliver_due(app: &App) -> Duration {
     };
     let mut modem: Option<Modem> = None;
     for message in due {
+        if STOPPING.load(Ordering::Relaxed) {
+            break;
+        }
         let Ok(message) = ops::begin_send(&app.store, &message.id) else { continue };
         let result = send_one(sms, &mut modem, &message);
         let recorded = match &result {
