@@ -55,6 +55,7 @@ fn an_sms_reaches_the_modem_with_the_right_at_sequence() {
     let (balai, c) = start(Some(&modem), &[]);
     let page = c.page("/outbox").text();
     assert!(page.contains(&format!("Modem SMS: {}", modem.path())), "the page names the modem port");
+    assert!(page.contains("href=\"/outbox\" aria-current=\"page\""), "the staff navigation links the outbox");
 
     let r = send_test(&c, "0812-3456-7890", "Surat Anda siap @ kantor desa. Kode: AB12 – café");
     assert_eq!(r.status, 303, "{r:?}");
