@@ -4,7 +4,8 @@
 //! submit; numbering under concurrent signing; refusals, revocation, forgery
 //! and template versions.
 
-use balai_tests::{Balai, Body, Client, Resp};
+use balai_tests::modem::SimModem;
+use balai_tests::{Balai, Body, Client, Options, Resp};
 use reqwest::blocking::multipart;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -197,7 +198,9 @@ fn hidden_value(page: &Resp, name: &str) -> String {
 
 #[test]
 fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() {
-    let balai = Balai::demo();
+    let modem = SimModem::start();
+    let env = vec![("BALAI_SMS__PORT".to_string(), modem.path())];
+    let balai = Balai::start(Options { demo: true, env, ..Options::default() });
     let warga = balai.signin("warga");
     let operator = balai.signin("operator");
     let kades = balai.signin("kepala_desa");
@@ -250,6 +253,12 @@ fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() 
     let csrf = kades.csrf(&format!("/letters/{id}"));
     let r = kades.post_form(&format!("/letters/{id}/sign"), &[("csrf", &csrf)]);
     assert_eq!(r.status, 303, "{r:?}");
+
+    // The resident is told by SMS, with the tracking code.
+    let sms = modem.wait_delivered(1, std::time::Duration::from_secs(30));
+    assert_eq!(sms[0].to, "+6281234567890", "{sms:?}");
+    assert!(sms[0].text.contains(&code) && sms[0].text.contains("Surat Keterangan Domisili"), "{sms:?}");
+    assert!(modem.violations().is_empty(), "{:?}", modem.violations());
 
     let status = warga.page(&location);
     assert!(status.text().contains(&format!("/surat/{id}/pdf")), "no download link once signed");

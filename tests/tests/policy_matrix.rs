@@ -155,8 +155,8 @@ fn parse_policy(source: &str, roles: &[String]) -> Vec<Rule> {
     rules
 }
 
-/// The concrete path for a rule: `{id}` of a resident or family is a real one;
-/// other ids are dummies (the handler answers 404, never a policy refusal).
+/// The concrete path for a rule: `{id}` of a resident or family is a real one,
+/// `{code}` a shipped letter type; other ids are dummies (the handler answers 404, never a policy refusal).
 fn concrete(path: &str, resident: &str, family: &str) -> (String, bool) {
     let mut out = String::new();
     let mut dummy = false;
@@ -164,10 +164,16 @@ fn concrete(path: &str, resident: &str, family: &str) -> (String, bool) {
     while let Some(open) = rest.find('{') {
         let close = rest[open..].find('}').expect("closing brace") + open;
         let name = &rest[open + 1..close];
-        assert_eq!(name, "id", "path parameter {{{name}}} in {path} is new to this test: teach it a value");
+        assert!(
+            name == "id" || name == "code",
+            "path parameter {{{name}}} in {path} is new to this test: teach it a value"
+        );
         let before = &rest[..open];
         out.push_str(before);
-        if out.ends_with("/residents/") {
+        if name == "code" {
+            // a letter type every village starts with
+            out.push_str("domisili");
+        } else if out.ends_with("/residents/") {
             out.push_str(resident);
         } else if out.ends_with("/families/") {
             out.push_str(family);

@@ -474,7 +474,7 @@ async fn counter_submit(
     payload: web::Payload,
 ) -> HttpResponse {
     let Some(kind) = ops::letter_type(&app.store, &q.kind).filter(|t| t.enabled) else {
-        return pages::error_page(&req, 404, "error.not_found");
+        return see_other("/letters");
     };
     let form = match read_request_form(&req, &app, payload).await {
         Ok(f) => f,
