@@ -518,39 +518,25 @@ type Placed = Vec<(usize, f32, Row)>;
 fn paginate(first_top: f32, rows: Vec<Row>, later_top: f32, bottom: f32) -> Placed {
     let mut placed: Placed = Vec::with_capacity(rows.len());
     let mut page = 0;
+    let mut page_top = first_top;
     let mut y = first_top;
     let count = rows.len();
     for (i, row) in rows.into_iter().enumerate() {
-        let is_signature = i + 1 == count;
-        if y + row.height > bottom && y > later_top {
+        if y + row.height > bottom && y > page_top {
             if row.gap {
                 continue;
             }
-            let mut carried = Vec::new();
-            if is_signature {
-                while carried.len() < KEEP_WITH_SIGNATURE {
-                    match placed.last() {
-                        Some((p, _, r)) if *p == page && !r.gap => carried.push(placed.pop().map(|(_, _, r)| r)),
-                        _ => break,
-                    }
-                }
-                // Never empty a page entirely.
-                if placed.last().is_none_or(|(p, _, _)| *p != page) {
-                    for r in carried.drain(..).rev().flatten() {
-                        let top = placed.last().map_or(first_top, |(_, t, r)| t + r.height);
-                        placed.push((page, top, r));
-                    }
-                }
-            }
+            let carried = if i + 1 == count { take_last_lines(&mut placed, page) } else { Vec::new() };
             page += 1;
+            page_top = later_top;
             y = later_top;
-            for r in carried.into_iter().rev().flatten() {
+            for r in carried.into_iter().skip_while(|r| r.gap) {
                 let h = r.height;
                 placed.push((page, y, r));
                 y += h;
             }
         }
-        if row.gap && y <= later_top && page > 0 {
+        if row.gap && y <= page_top && page > 0 {
             continue;
         }
         let h = row.height;
@@ -558,6 +544,26 @@ fn paginate(first_top: f32, rows: Vec<Row>, later_top: f32, bottom: f32) -> Plac
         y += h;
     }
     placed
+}
+
+/// Takes the last `KEEP_WITH_SIGNATURE` lines of `page` off it (and the gaps
+/// among them), leaving at least one line behind so no page is emptied.
+fn take_last_lines(placed: &mut Placed, page: usize) -> Vec<Row> {
+    while placed.last().is_some_and(|(p, _, r)| *p == page && r.gap) {
+        placed.pop();
+    }
+    let on_page: Vec<bool> = placed.iter().rev().take_while(|(p, _, _)| *p == page).map(|(_, _, r)| r.gap).collect();
+    let lines_on_page = on_page.iter().filter(|gap| !**gap).count();
+    let keep = KEEP_WITH_SIGNATURE.min(lines_on_page.saturating_sub(1));
+    let mut take = 0;
+    let mut lines = 0;
+    while lines < keep {
+        if !on_page[take] {
+            lines += 1;
+        }
+        take += 1;
+    }
+    placed.split_off(placed.len() - take).into_iter().map(|(_, _, r)| r).collect()
 }
 
 /// Renders a letter. Deterministic: the same document gives the same bytes.
@@ -921,6 +927,10 @@ mod tests {
             let page_texts: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
             let last = page_texts.last().unwrap();
             assert!(last.contains("Sukamaju, 28 November 2026") && last.contains("BAMBANG SURYANTO"), "extra {extra}");
+            assert!(
+                last.contains("sebagaimana mestinya"),
+                "signature block alone on its page with {extra} extra: {last}"
+            );
             assert_eq!(text.matches('\u{c}').count(), page_texts.len(), "an empty page with {extra} extra paragraphs");
         }
     }
