@@ -43,8 +43,17 @@ fn main() {
         v[((v.len() as f64 - 1.0) * p).round() as usize]
     };
     let mut rest = times[1..].to_vec();
-    println!("{count} signed letters in {total:.2} s ({:.0} letters/s), mean size {} KB", count as f64 / total, bytes / count / 1024);
-    println!("per letter (seal + render + sign): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms", pct(&mut rest, 0.5), pct(&mut rest, 0.99), rest[rest.len() - 1]);
+    println!(
+        "{count} signed letters in {total:.2} s ({:.0} letters/s), mean size {} KB",
+        count as f64 / total,
+        bytes / count / 1024
+    );
+    println!(
+        "per letter (seal + render + sign): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        pct(&mut rest, 0.5),
+        pct(&mut rest, 0.99),
+        rest[rest.len() - 1]
+    );
     println!("render alone: p50 {:.2} ms, p99 {:.2} ms", pct(&mut render_only, 0.5), pct(&mut render_only, 0.99));
     println!("first letter (loads the fonts): {first:.2} ms");
 }

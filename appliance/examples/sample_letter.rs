@@ -1,6 +1,6 @@
 //! Writes a signed sample letter and the public key that verifies it, to look
 //! at the layout and to try `balai letter verify` by hand:
-//! `cargo run -p balai --example sample_letter -- OUT_DIR [EXTRA_PARAGRAPHS] [a4]`
+//! `cargo run -p balai --example sample_letter -- OUT_DIR [EXTRA_PARAGRAPHS] [a4|f4] [LOGO.png]`
 //! writes OUT_DIR/sample-letter.pdf and OUT_DIR/letter-signing.pub (a fixed
 //! demo key, never a village's).
 
@@ -9,7 +9,7 @@ use balai::letters::{pdf, seal};
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let Some(out) = args.get(1).map(std::path::PathBuf::from) else {
-        eprintln!("usage: sample_letter OUT_DIR [EXTRA_PARAGRAPHS] [a4]");
+        eprintln!("usage: sample_letter OUT_DIR [EXTRA_PARAGRAPHS] [a4|f4] [LOGO.png]");
         return std::process::ExitCode::from(2);
     };
     let extra = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0);
@@ -27,6 +27,15 @@ fn main() -> std::process::ExitCode {
     let mut doc = pdf::sample_document(number, "Budi Santoso", extra, Some(url));
     if args.get(3).is_some_and(|p| p == "a4") {
         doc.paper = pdf::Paper::A4;
+    }
+    if let Some(logo) = args.get(4) {
+        match std::fs::read(logo) {
+            Ok(png) => doc.letterhead.logo_png = Some(png),
+            Err(e) => {
+                eprintln!("{logo}: {e}");
+                return std::process::ExitCode::from(2);
+            }
+        }
     }
     let signed =
         pdf::render(&doc).map_err(|e| e.to_string()).and_then(|b| seal::sign_pdf(b, &key).map_err(|e| e.to_string()));

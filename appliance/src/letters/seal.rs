@@ -178,9 +178,14 @@ pub fn content_hash(canonical_text: &str) -> [u8; 32] {
 }
 
 /// The compact, URL-safe text for the QR code: `v1.` then base64url (no
-/// padding) of the payload followed by its 64-byte signature.
+/// padding) of the payload followed by its 64-byte signature. The key id
+/// written is always the signing key's, whatever `payload.key_id` says.
 pub fn seal(payload: &Payload, key: &LetterKey) -> String {
-    let mut bytes = encode(payload);
+    let mut bytes = if payload.key_id == key.key_id() {
+        encode(payload)
+    } else {
+        encode(&Payload { key_id: key.key_id(), ..payload.clone() })
+    };
     let signature = key.signing.sign(&[SEAL_CONTEXT, &bytes].concat());
     bytes.extend_from_slice(&signature.to_bytes());
     format!("{SEAL_PREFIX}{}", B64.encode(bytes))
@@ -279,10 +284,7 @@ fn decode(bytes: &[u8]) -> Option<Payload> {
 /// signature into its reserved slot. Deterministic, so a reprint signed again
 /// is byte-identical.
 pub fn sign_pdf(mut pdf: Vec<u8>, key: &LetterKey) -> Result<Vec<u8>, SealError> {
-    let start = match slot_start(&pdf) {
-        Slot::One(start) if start + SLOT_LEN <= pdf.len() => start,
-        _ => return Err(SealError::NoSlot),
-    };
+    let start = slot_start(&pdf).filter(|start| start + SLOT_LEN <= pdf.len()).ok_or(SealError::NoSlot)?;
     if pdf[start..start + SLOT_LEN].iter().any(|&b| b != b'0') {
         return Err(SealError::AlreadySigned);
     }
@@ -292,21 +294,12 @@ pub fn sign_pdf(mut pdf: Vec<u8>, key: &LetterKey) -> Result<Vec<u8>, SealError>
     Ok(pdf)
 }
 
-enum Slot {
-    None,
-    One(usize),
-    Many,
-}
-
-/// Where the slot begins: right after the one signature marker in the file.
-fn slot_start(pdf: &[u8]) -> Slot {
+/// Where the slot begins: right after the last signature marker in the file.
+/// The info dictionary that holds it is written at the end, after the pages;
+/// any earlier copy of the marker is ordinary signed content.
+fn slot_start(pdf: &[u8]) -> Option<usize> {
     let marker = SIGNATURE_MARKER.as_bytes();
-    let mut found = pdf.windows(marker.len()).enumerate().filter(|(_, w)| *w == marker).map(|(i, _)| i + marker.len());
-    match (found.next(), found.next()) {
-        (None, _) => Slot::None,
-        (Some(start), None) => Slot::One(start),
-        (Some(_), Some(_)) => Slot::Many,
-    }
+    pdf.windows(marker.len()).rposition(|w| w == marker).map(|i| i + marker.len())
 }
 
 /// What the PDF signature covers: every byte but the slot, and where the slot
@@ -367,11 +360,7 @@ pub fn verify_pdf(pdf: &[u8], public: &PublicKey) -> Result<Payload, VerifyError
     if !pdf.trim_ascii_end().ends_with(b"%%EOF") {
         return Err(VerifyError::Truncated);
     }
-    let start = match slot_start(pdf) {
-        Slot::None => return Err(VerifyError::NotSigned),
-        Slot::Many => return Err(VerifyError::Altered),
-        Slot::One(start) => start,
-    };
+    let start = slot_start(pdf).ok_or(VerifyError::NotSigned)?;
     let slot = pdf.get(start..start + SLOT_LEN).ok_or(VerifyError::Truncated)?;
     if slot.iter().all(|&b| b == b'0') {
         return Err(VerifyError::NotSigned);
@@ -459,8 +448,13 @@ mod tests {
         let other = key(2);
         let foreign = seal(&payload(&other), &other);
         assert!(matches!(open(&foreign, &public), Err(SealError::WrongKey { .. })));
-        // Our payload claiming our key id, signed by another key.
-        assert_eq!(open(&seal(&p, &other), &public), Err(SealError::Forged));
+        // A payload naming our key id, signed by another key, is named as the other key's.
+        assert!(matches!(open(&seal(&p, &other), &public), Err(SealError::WrongKey { .. })));
+        // Our key id pasted onto another key's signature.
+        let theirs = B64.decode(&seal(&p, &other)[3..]).unwrap();
+        let mut bytes = encode(&p);
+        bytes.extend_from_slice(&theirs[theirs.len() - 64..]);
+        assert_eq!(open(&format!("v1.{}", B64.encode(&bytes)), &public), Err(SealError::Forged));
 
         assert_eq!(open(&sealed[..sealed.len() - 10], &public), Err(SealError::Malformed));
         assert_eq!(open("", &public), Err(SealError::Malformed));
