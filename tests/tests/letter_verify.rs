@@ -30,6 +30,12 @@ fn a_signed_letter_verifies_offline_and_tampered_ones_are_named() {
     let pdf_path = dir.path().join("sample-letter.pdf");
     let key_path = dir.path().join("letter-signing.pub");
     let pdf = std::fs::read(&pdf_path).unwrap();
+
+    // A reprint in another process is the same bytes (no dates, ids or hash-map order in the file).
+    let again = tempfile::tempdir().unwrap();
+    let made = Command::new(example("sample_letter")).arg(again.path()).output().expect("run sample_letter");
+    assert!(made.status.success(), "sample_letter: {}", text(&made));
+    assert!(std::fs::read(again.path().join("sample-letter.pdf")).unwrap() == pdf, "a reprint differs");
     let office = tempfile::tempdir().unwrap();
     let cwd = office.path();
     let key_arg = key_path.to_str().unwrap();

@@ -172,6 +172,21 @@ pub enum SealError {
     AlreadySigned,
 }
 
+impl SealError {
+    /// A stable code, for the /verify page's messages and the JSON API.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealError::Malformed => "malformed",
+            SealError::UnsupportedVersion(_) => "unsupported_version",
+            SealError::WrongKey { .. } => "wrong_key",
+            SealError::Forged => "forged",
+            SealError::InvalidKey => "invalid_key",
+            SealError::NoSlot => "no_slot",
+            SealError::AlreadySigned => "already_signed",
+        }
+    }
+}
+
 /// SHA-256 of the letter's canonical content (the caller decides what that is).
 pub fn content_hash(canonical_text: &str) -> [u8; 32] {
     Sha256::digest(canonical_text.as_bytes()).into()
