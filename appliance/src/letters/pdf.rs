@@ -57,7 +57,7 @@ impl Paper {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Letterhead {
     pub logo_png: Option<Vec<u8>>,
     /// e.g. "PEMERINTAH KABUPATEN BANYUMAS", "KECAMATAN …", "DESA SUKAMAJU"; the last is larger.
@@ -65,7 +65,7 @@ pub struct Letterhead {
     pub address: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Block {
     /// Justified, first line indented; a `\n` starts a new paragraph.
     Paragraph(String),
@@ -74,7 +74,7 @@ pub enum Block {
     Heading(String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Signer {
     /// "Sukamaju, 28 November 2026"
     pub place_date: String,
@@ -84,7 +84,7 @@ pub struct Signer {
     pub nip: Option<String>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct QrMark {
     /// What the QR encodes: the verify URL with the sealed payload
     /// (`seal::verify_url`). Printable ASCII without `(`, `)` or `\`.
@@ -93,7 +93,7 @@ pub struct QrMark {
     pub caption: String,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LetterDocument {
     pub paper: Paper,
     pub letterhead: Letterhead,
@@ -116,6 +116,8 @@ pub enum PdfError {
     QrTooLong(String),
     #[error("PDF tidak dapat dibuat / the PDF could not be written: {0}")]
     Write(String),
+    #[error(transparent)]
+    Sign(#[from] seal::SealError),
 }
 
 /// One embedded font: krilla's handle for drawing, skrifa's tables for measuring.
@@ -921,7 +923,7 @@ mod tests {
     #[test]
     fn every_paragraph_count_keeps_the_signature_block_whole_and_never_empties_a_page() {
         for extra in 0..24 {
-            let doc = sample_document(NUMBER, "Budi", extra, Some("https://x/verify?s=v1.AAAA".into()));
+            let doc = sample_document(NUMBER, "Budi", extra, Some("https://x/verify?c=v1.AAAA".into()));
             let pdf = render(&doc).unwrap();
             let text = pdftotext(&pdf);
             let page_texts: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();

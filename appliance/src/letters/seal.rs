@@ -236,10 +236,11 @@ pub fn sealed_in(qr_text: &str) -> &str {
     qr_text.rsplit(['=', '/', '?', '#', '&']).next().unwrap_or(qr_text).trim()
 }
 
-/// What the QR encodes: the verify page with the sealed payload as `s`.
+/// What the QR encodes: the verify page with the sealed payload as `c` (the
+/// parameter /verify reads).
 pub fn verify_url(verify_page: &str, sealed: &str) -> String {
     let joiner = if verify_page.contains('?') { '&' } else { '?' };
-    format!("{verify_page}{joiner}s={sealed}")
+    format!("{verify_page}{joiner}c={sealed}")
 }
 
 /// Payload layout (v1): year u16 BE, month u8, day u8; then number, NIK,
