@@ -2,7 +2,8 @@
 # Balai's population-register benchmark (documented in docs/benchmarks.md).
 # Builds release, generates a 50,000-resident village, and measures:
 #   import time (3 fresh runs), idle RSS, the resident list page at 32
-#   connections (wrk), search latency at 1 connection (wrk), RSS under load.
+#   connections (wrk), search latency at 1 connection (wrk), RSS under load;
+#   and signed letter PDFs (seal + render + sign, 1,000 letters, p50/p99).
 # Usage: bench/run.sh [OUTDIR]   (needs wrk and curl, optionally oha; loopback only)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,7 +14,10 @@ PORT=${BENCH_PORT:-18443}
 HPORT=${BENCH_HTTP_PORT:-18080}
 DURATION=${BENCH_DURATION:-20s}
 
-cargo build --release -p balai --bin balai --example demo_csv >&2
+cargo build --release -p balai --bin balai --example demo_csv --example bench_letter_pdf >&2
+
+echo "## signed letter PDFs (seal + render + sign), 1,000 letters, one core"
+target/release/examples/bench_letter_pdf 1000 | tee "$OUT/letters.txt"
 BIN=target/release/balai
 CSV="$OUT/village-50k.csv"
 target/release/examples/demo_csv 15000 "$CSV"

@@ -45,44 +45,59 @@ pub fn binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("BALAI_BIN") {
         return PathBuf::from(bin);
     }
-    let exe = std::env::current_exe().expect("current_exe");
-    let profile_dir =
-        exe.parent().and_then(Path::parent).expect("test binary lives in target/<profile>/deps").to_path_buf();
-    let release = profile_dir.file_name().is_some_and(|n| n == "release");
-    BUILD.call_once(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        // Variables cargo sets for this test binary would make the build look
-        // different from a plain `cargo build` to build scripts (and so rebuild
-        // crates like ring every time): leave them out.
-        for (key, _) in std::env::vars_os() {
-            let k = key.to_string_lossy();
-            let per_test = [
-                "CARGO_PKG_",
-                "CARGO_MANIFEST_",
-                "CARGO_CRATE_",
-                "CARGO_BIN_",
-                "CARGO_PRIMARY_PACKAGE",
-                "CARGO_TARGET_TMPDIR",
-                "CARGO_RUSTC_CURRENT_DIR",
-            ];
-            if per_test.iter().any(|p| k.starts_with(p)) {
-                cmd.env_remove(&key);
-            }
-        }
-        cmd.current_dir(workspace_root()).args(["build", "-p", "balai", "--bin", "balai"]);
-        if release {
-            cmd.arg("--release");
-        }
-        if let Some(target_dir) = profile_dir.parent() {
-            cmd.arg("--target-dir").arg(target_dir);
-        }
-        let status = cmd.status().expect("run cargo build -p balai");
-        assert!(status.success(), "cargo build -p balai failed: {status}");
-    });
-    let bin = profile_dir.join("balai");
+    BUILD.call_once(|| cargo_build(&["--bin", "balai"]));
+    let bin = profile_dir().join("balai");
     assert!(bin.exists(), "{} not found after building", bin.display());
     bin
+}
+
+/// An example program of the `balai` package (appliance/examples/NAME.rs),
+/// built like [`binary`]; used to make inputs such as a signed letter.
+pub fn example(name: &str) -> PathBuf {
+    cargo_build(&["--example", name]);
+    let bin = profile_dir().join("examples").join(name);
+    assert!(bin.exists(), "{} not found after building", bin.display());
+    bin
+}
+
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current_exe");
+    exe.parent().and_then(Path::parent).expect("test binary lives in target/<profile>/deps").to_path_buf()
+}
+
+/// `$CARGO build -p balai WHAT` into this test binary's target dir and profile.
+fn cargo_build(what: &[&str]) {
+    let profile_dir = profile_dir();
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    // Variables cargo sets for this test binary would make the build look
+    // different from a plain `cargo build` to build scripts (and so rebuild
+    // crates like ring every time): leave them out.
+    for (key, _) in std::env::vars_os() {
+        let k = key.to_string_lossy();
+        let per_test = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_PACKAGE",
+            "CARGO_TARGET_TMPDIR",
+            "CARGO_RUSTC_CURRENT_DIR",
+        ];
+        if per_test.iter().any(|p| k.starts_with(p)) {
+            cmd.env_remove(&key);
+        }
+    }
+    cmd.current_dir(workspace_root()).args(["build", "-p", "balai"]).args(what);
+    if release {
+        cmd.arg("--release");
+    }
+    if let Some(target_dir) = profile_dir.parent() {
+        cmd.arg("--target-dir").arg(target_dir);
+    }
+    let status = cmd.status().expect("run cargo build -p balai");
+    assert!(status.success(), "cargo build -p balai {what:?} failed: {status}");
 }
 
 /// A free loopback port (bound to :0, then released for the daemon).

@@ -3,6 +3,7 @@
 //! daemon over its Unix socket when one is running (sled admits one process),
 //! or by opening the data dir directly when none is.
 
+pub mod letter;
 pub mod socket;
 
 use crate::app::App;
@@ -55,6 +56,9 @@ pub enum Command {
     /// The change log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Letters: check a signed letter offline; the village's public key.
+    #[command(subcommand)]
+    Letter(LetterCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -146,6 +150,20 @@ pub enum Format {
 pub enum AuditCmd {
     /// Recompute the change log's hash chain; exits 1 if it was tampered with.
     Verify,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LetterCmd {
+    /// Check a letter PDF offline with only the village's public key (no data
+    /// dir needed); exits 0 if genuine, 1 if not, and says why.
+    Verify {
+        file: PathBuf,
+        /// The village's public key: a file (as `letter public-key` prints it) or the key text.
+        #[arg(long)]
+        public_key: String,
+    },
+    /// Print the village's public key for letters, to give to the kecamatan office.
+    PublicKey,
 }
 
 /// A command as it travels to the daemon: files travel as their contents, so

@@ -108,7 +108,7 @@ fn ca_der(pem: &str) -> anyhow::Result<CertificateDer<'static>> {
         .context("CA certificate is not valid PEM")
 }
 
-fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub(crate) fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;

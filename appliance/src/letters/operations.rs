@@ -657,7 +657,7 @@ fn letterhead_address(p: &crate::village::model::Profile) -> String {
 pub fn pdf(config: &Config, key: &LetterKey, letter: &IssuedLetter) -> std::result::Result<Vec<u8>, pdf::PdfError> {
     let doc = document(config, letter);
     let bytes = pdf::render(&doc)?;
-    seal::sign_pdf(bytes, key).map_err(|e| pdf::PdfError(e.to_string()))
+    Ok(seal::sign_pdf(bytes, key)?)
 }
 
 pub fn document(config: &Config, letter: &IssuedLetter) -> LetterDocument {
@@ -666,7 +666,7 @@ pub fn document(config: &Config, letter: &IssuedLetter) -> LetterDocument {
         paper: if letter.paper.eq_ignore_ascii_case("A4") { Paper::A4 } else { Paper::F4 },
         letterhead: Letterhead { logo_png: None, lines: letter.letterhead.clone(), address: letter.address.clone() },
         title: letter.title.clone(),
-        number: format!("Nomor: {}", letter.number),
+        number: letter.number.clone(),
         body: templates::blocks(&letter.body),
         signer: Signer {
             place_date: letter.place_date.clone(),
