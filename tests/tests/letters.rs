@@ -231,14 +231,8 @@ fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() 
 
     let status = warga.page(&location);
     assert_eq!(status.status, 200);
-    let code = status
-        .text()
-        .split("class=\"mono\"")
-        .nth(1)
-        .and_then(|s| s.split('>').nth(1))
-        .and_then(|s| s.split('<').next())
-        .unwrap_or_default()
-        .to_string();
+    let code = status.text().split("<dd>").nth(1).and_then(|s| s.split("</dd>").next()).unwrap_or_default().to_string();
+    assert_eq!(code.len(), 8, "no tracking code on {status:?}");
     assert!(status.text().contains("Diajukan"), "{status:?}");
 
     // Anyone can follow it with the code, without signing in; no NIK shown.

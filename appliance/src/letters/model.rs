@@ -259,7 +259,7 @@ impl Record for IssuedLetter {
     }
 }
 
-/// The next nomor urut of a type in a year. Id `type/year`.
+/// The last nomor urut of a sequence in a year. Id `kka/year` (see numbering.rs).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct NumberCounter {
     pub id: String,

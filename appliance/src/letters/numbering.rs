@@ -1,7 +1,11 @@
 //! Nomor surat: `KKA/nomor-urut/kode-desa/bulan-romawi/tahun` by default, the
-//! layout configurable per village. One sequence per type per year; numbers
-//! are taken inside `Store::commit_with`, so they have no gaps and no
-//! duplicates however many letters are signed at once.
+//! layout configurable per village. The sequence restarts each year and runs
+//! per classification code, so each type with its own code has its own
+//! sequence, and types that share a code (kelahiran and kematian are both
+//! 400.12.3.1) share one: two letters can never carry the same number. A
+//! format without `{kka}` has one sequence for every letter (the village's
+//! Buku Agenda). Numbers are taken inside `Store::commit_with`, so they have
+//! no gaps and no duplicates however many letters are signed at once.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -31,8 +35,10 @@ pub fn format_number(
         .replace("{tahun}", &date.year().to_string())
 }
 
-pub fn counter_id(type_code: &str, date: NaiveDate) -> String {
-    format!("{type_code}/{}", date.year())
+/// The sequence a letter takes its number from.
+pub fn counter_id(format: &str, kka: &str, date: NaiveDate) -> String {
+    let series = if format.contains("{kka}") { kka } else { "*" };
+    format!("{series}/{}", date.year())
 }
 
 /// The problem with a number format, if any: it must hold the sequence.
@@ -51,5 +57,7 @@ mod tests {
         assert_eq!(n, "400.12.2.1/015/2006/IX/2025");
         assert_eq!(roman_month(NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()), "XII");
         assert!(check_format("{kka}/{tahun}").is_some());
+        assert_eq!(counter_id("{kka}/{nomor}/{tahun}", "400.9", d), "400.9/2025");
+        assert_eq!(counter_id("{nomor}/{desa}/{tahun}", "400.9", d), "*/2025");
     }
 }

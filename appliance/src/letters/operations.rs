@@ -512,7 +512,7 @@ pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo
         }
         let kind = letter_type(view, &r.type_code).ok_or(LetterError::NotFound)?;
         let template = template(view, &r.type_code, r.template_version).ok_or(LetterError::NotFound)?;
-        let counter_id = numbering::counter_id(&r.type_code, date);
+        let counter_id = numbering::counter_id(&config.letters.number_format, &kind.kka, date);
         let last = view.get::<NumberCounter>(&counter_id)?.map_or(0, |c| c.last);
         let number = numbering::format_number(
             &config.letters.number_format,
