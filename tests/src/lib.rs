@@ -679,6 +679,25 @@ impl Client {
         Ok(resp)
     }
 
+    /// A GET whose body is read as it arrives (a server-sent event stream):
+    /// the caller reads the returned response like a file. Cookies and token
+    /// are sent as by [`Client::send`]; the client's timeout still ends it.
+    pub fn stream(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Result<reqwest::blocking::Response> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self.http.get(url);
+        let cookies: Vec<String> = self.jar.lock().expect("jar").iter().map(|(k, v)| format!("{k}={v}")).collect();
+        if !cookies.is_empty() {
+            req = req.header("cookie", cookies.join("; "));
+        }
+        if let Some(token) = &self.bearer {
+            req = req.bearer_auth(token);
+        }
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send()
+    }
+
     pub fn get(&self, path: &str) -> reqwest::Result<Resp> {
         self.send("GET", path, Body::Empty)
     }
