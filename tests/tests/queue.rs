@@ -88,7 +88,8 @@ fn tickets_calls_board_stream_speech_and_times() {
         .iter()
         .map(|p| {
             let html = kiosk.page(p).text();
-            let start = html.find("id=\"ticket-number\">").expect("the number on the ticket") + 19;
+            let at = html.find("id=\"ticket-number\"").expect("the number on the ticket");
+            let start = at + html[at..].find('>').expect("end of the tag") + 1;
             html[start..start + 5].to_string()
         })
         .collect();
@@ -158,6 +159,7 @@ fn tickets_calls_board_stream_speech_and_times() {
     let r = operator.post_form("/antrian/loket/recall", &[("csrf", &csrf), ("counter", "2")]);
     assert_eq!(r.status, 303, "{r:?}");
     assert_eq!(next_event(&events, "call")["calls"], 2);
+    assert_eq!(next_event(&events, "state")["recent"][0]["calls"], 2);
     std::thread::sleep(Duration::from_millis(1100));
     let r = operator.post_form("/antrian/loket/finish", &[("csrf", &csrf), ("counter", "2")]);
     assert_eq!(r.status, 303, "{r:?}");

@@ -94,12 +94,13 @@ pub fn current_board(app: &App) -> Board {
     operations::board(&app.store, app.config.queue.counters, chrono::Utc::now(), app.config.utc_offset_hours())
 }
 
-/// Tells every board the new state, and announces `call` if there is one.
+/// Announces `call` if there is one, then tells every board the new state.
 pub fn publish(app: &App, call: Option<&Call>) {
-    app.queue.send(sse("state", &current_board(app)));
+    // The call first: the board starts speaking while it redraws.
     if let Some(call) = call {
         app.queue.send(sse("call", call));
     }
+    app.queue.send(sse("state", &current_board(app)));
 }
 
 #[cfg(test)]
