@@ -294,3 +294,45 @@ fn a_plain_request_gets_the_state_and_an_open_stream_does_not_block_shutdown() {
     let status = balai.terminate(Duration::from_secs(20));
     assert!(status.is_some(), "the daemon did not stop within 20 s with a board connected");
 }
+
+/// The board in Debian's Chromium (tests/browser/queue_board.mjs): a call made
+/// through the API appears without a reload and its WAV is played; the
+/// screenshots land in target/screenshots/queue/. Missing Chromium, Node or
+/// node_modules fail the test; they never skip it.
+#[test]
+fn the_board_updates_live_in_chromium() {
+    let browser_dir = balai_tests::workspace_root().join("tests/browser");
+    let chromium = std::env::var_os("BALAI_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
+    assert!(std::path::Path::new(&chromium).exists(), "{chromium:?} not found (apt-get install chromium, as .ci/run does)");
+    assert!(
+        browser_dir.join("node_modules/playwright-core/package.json").exists(),
+        "run `npm ci` in {} (.ci/run does)",
+        browser_dir.display()
+    );
+    let balai = Balai::empty();
+    balai.add_user("loket", "operator", "loket-papan-2026");
+    let token = balai.issue_token("loket");
+    let outdir = balai_tests::target_dir().join("screenshots/queue");
+    let _ = std::fs::remove_dir_all(&outdir);
+    let out = std::process::Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("queue_board.mjs")
+        .arg(balai.url(""))
+        .arg(&token)
+        .arg(&outdir)
+        .env("BALAI_CHROMIUM", &chromium)
+        .output()
+        .expect("run node queue_board.mjs (is Node.js installed?)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the browser run failed ({}):\n{stdout}\n{stderr}", out.status);
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("no result line ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(result["ok"], true, "{result}");
+    assert_eq!(result["label"], "B-001");
+    for file in ["board-tv", "board-phone", "kiosk-phone", "ticket-phone", "kiosk-1920", "ticket-1920", "ticket-print-80mm"] {
+        let path = outdir.join(format!("{file}.png"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("screenshot {} missing: {e}", path.display()));
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 3_000, "{} is not a real screenshot", path.display());
+    }
+}

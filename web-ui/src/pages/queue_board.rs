@@ -170,7 +170,7 @@ pub const BOARD_JS: &str = include_str!("queue_board.js");
 /// The queue pages' stylesheet, served at `/static/queue.css`.
 pub const QUEUE_CSS: &str = r#"
 .q-services { display: grid; grid-template-columns: 1fr; gap: 1rem; margin: 1rem 0; }
-.q-take { margin: 0; }
+.q-take { margin: 0; display: flex; }
 .q-service { display: grid; grid-template-columns: auto 1fr; grid-template-rows: auto auto; align-items: center;
   gap: .1rem 1rem; width: 100%; min-height: 6rem; padding: 1rem 1.25rem; text-align: left; cursor: pointer;
   border: 3px solid var(--brand, #0b5394); border-radius: 12px; background: var(--brand, #0b5394); color: #fff; font: inherit; }
