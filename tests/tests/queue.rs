@@ -303,7 +303,10 @@ fn a_plain_request_gets_the_state_and_an_open_stream_does_not_block_shutdown() {
 fn the_board_updates_live_in_chromium() {
     let browser_dir = balai_tests::workspace_root().join("tests/browser");
     let chromium = std::env::var_os("BALAI_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
-    assert!(std::path::Path::new(&chromium).exists(), "{chromium:?} not found (apt-get install chromium, as .ci/run does)");
+    assert!(
+        std::path::Path::new(&chromium).exists(),
+        "{chromium:?} not found (apt-get install chromium, as .ci/run does)"
+    );
     assert!(
         browser_dir.join("node_modules/playwright-core/package.json").exists(),
         "run `npm ci` in {} (.ci/run does)",
@@ -330,7 +333,9 @@ fn the_board_updates_live_in_chromium() {
         .unwrap_or_else(|e| panic!("no result line ({e}):\n{stdout}\n{stderr}"));
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["label"], "B-001");
-    for file in ["board-tv", "board-phone", "kiosk-phone", "ticket-phone", "kiosk-1920", "ticket-1920", "ticket-print-80mm"] {
+    for file in
+        ["board-tv", "board-phone", "kiosk-phone", "ticket-phone", "kiosk-1920", "ticket-1920", "ticket-print-80mm"]
+    {
         let path = outdir.join(format!("{file}.png"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("screenshot {} missing: {e}", path.display()));
         assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 3_000, "{} is not a real screenshot", path.display());

@@ -70,7 +70,9 @@ pub use pages::queue_board::{
 pub use pages::queue_desk::{
     QueueDeskProps, QueueDeskTicket, QueueFiguresView, QueueServicesProps, render_queue_desk, render_queue_services,
 };
-pub use pages::queue_kiosk::{QueueKioskProps, QueueService, QueueTicketProps, render_queue_kiosk, render_queue_ticket};
+pub use pages::queue_kiosk::{
+    QueueKioskProps, QueueService, QueueTicketProps, render_queue_kiosk, render_queue_ticket,
+};
 pub use pages::reauth::{ReauthProps, render_reauth};
 pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};
 pub use pages::resident_form::{ResidentFormProps, render_resident_form};

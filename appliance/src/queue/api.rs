@@ -138,23 +138,31 @@ pub fn describe(op: &mut serde_json::Value, method: &str, path: &str) {
     let (summary, body) = match (method, path) {
         ("POST", "/api/v1/queue/tickets") => (
             "take a ticket: the next number of a service today (A-001, A-002, …)",
-            Some(json!({ "type": "object", "required": ["service"], "properties": { "service": { "type": "string", "description": "the service's letter (A) or id" } } })),
+            Some(
+                json!({ "type": "object", "required": ["service"], "properties": { "service": { "type": "string", "description": "the service's letter (A) or id" } } }),
+            ),
         ),
         ("POST", "/api/v1/queue/call") => (
             "call the oldest waiting ticket (of one service, or any) to a counter; the counter's previous ticket is finished. `ticket` is null when no one waits",
-            Some(json!({ "type": "object", "required": ["counter"], "properties": { "counter": { "type": "integer", "minimum": 1 }, "service": { "type": "string", "description": "letter or id; omit for any service" } } })),
+            Some(
+                json!({ "type": "object", "required": ["counter"], "properties": { "counter": { "type": "integer", "minimum": 1 }, "service": { "type": "string", "description": "letter or id; omit for any service" } } }),
+            ),
         ),
         ("POST", p) if p.ends_with("/recall") => ("call the ticket at its counter again", None),
         ("POST", p) if p.ends_with("/finish") => ("the ticket's service is done (records the service time)", None),
         ("POST", p) if p.ends_with("/skip") => ("the called resident did not come (no-show)", None),
-        _ => ("today's board (each counter's ticket, latest calls, waiting per service) and waiting/service-time figures", None),
+        _ => (
+            "today's board (each counter's ticket, latest calls, waiting per service) and waiting/service-time figures",
+            None,
+        ),
     };
     op["summary"] = json!(summary);
     if let Some(schema) = body {
         op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
     }
     if method == "POST" {
-        op["responses"]["409"] = json!({ "description": "the service takes no tickets now, or no ticket is at that counter" });
+        op["responses"]["409"] =
+            json!({ "description": "the service takes no tickets now, or no ticket is at that counter" });
         op["responses"]["422"] = json!({ "description": "unknown service or counter: `{error, code}`" });
     }
 }

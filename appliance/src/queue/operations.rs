@@ -197,10 +197,7 @@ pub fn ahead(store: &Store, t: &Ticket) -> usize {
 
 /// The ticket at a counter right now (called or being served), if any.
 pub fn at_counter(tickets: &[Ticket], counter: u32) -> Option<&Ticket> {
-    tickets
-        .iter()
-        .filter(|t| t.counter == Some(counter) && t.state.at_counter())
-        .max_by_key(|t| t.last_called_at)
+    tickets.iter().filter(|t| t.counter == Some(counter) && t.state.at_counter()).max_by_key(|t| t.last_called_at)
 }
 
 fn check_counter(counter: u32, counters: u32) -> Result<(), QueueError> {
@@ -396,7 +393,7 @@ pub fn board(store: &Store, counters: u32, now: DateTime<Utc>, offset_hours: i32
         })
         .collect();
     let mut called: Vec<&Ticket> = tickets.iter().filter(|t| t.last_called_at.is_some()).collect();
-    called.sort_by(|a, b| b.last_called_at.cmp(&a.last_called_at));
+    called.sort_by_key(|t| std::cmp::Reverse(t.last_called_at));
     let recent = called.into_iter().take(6).filter_map(call_of).collect();
     let waiting = services(store)
         .into_iter()

@@ -226,8 +226,15 @@ fn counter_of(form: &DeskForm) -> u32 {
 async fn call(req: HttpRequest, app: web::Data<App>, actor: Actor, form: CsrfForm<DeskForm>) -> HttpResponse {
     let counter = counter_of(&form.data);
     let service = Some(form.data.service.as_str()).filter(|s| !s.is_empty());
-    let result =
-        ops::call_next(&app.store, &actor.0.username, counter, app.config.queue.counters, service, Utc::now(), offset(&app));
+    let result = ops::call_next(
+        &app.store,
+        &actor.0.username,
+        counter,
+        app.config.queue.counters,
+        service,
+        Utc::now(),
+        offset(&app),
+    );
     match result {
         Ok(called) => {
             live::publish(&app, called.as_ref().and_then(ops::call_of).as_ref());
@@ -274,12 +281,20 @@ async fn board(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         counters: b
             .counters
             .iter()
-            .map(|c| balai_ui::QueueBoardCounter { counter: c.counter, label: c.label.clone(), service: c.service.clone() })
+            .map(|c| balai_ui::QueueBoardCounter {
+                counter: c.counter,
+                label: c.label.clone(),
+                service: c.service.clone(),
+            })
             .collect(),
         recent: b
             .recent
             .iter()
-            .map(|c| balai_ui::QueueBoardCall { label: c.label.clone(), counter: c.counter, service: c.service.clone() })
+            .map(|c| balai_ui::QueueBoardCall {
+                label: c.label.clone(),
+                counter: c.counter,
+                service: c.service.clone(),
+            })
             .collect(),
         waiting: b
             .waiting
@@ -298,17 +313,19 @@ async fn board(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
 /// browsers keep the connection. A request that does not accept an event
 /// stream (a plain fetch, a crawler) gets the current state and the end.
 async fn events(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    let first = Bytes::from(format!("retry: 3000\n\n{}", String::from_utf8_lossy(&live::sse("state", &live::current_board(&app)))));
+    let first = Bytes::from(format!(
+        "retry: 3000\n\n{}",
+        String::from_utf8_lossy(&live::sse("state", &live::current_board(&app)))
+    ));
     let wants_stream = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("text/event-stream"));
     let respond = |b: &mut actix_web::HttpResponseBuilder| {
-        b.content_type("text/event-stream").insert_header((header::CACHE_CONTROL, "no-store")).insert_header((
-            "X-Accel-Buffering",
-            "no",
-        ));
+        b.content_type("text/event-stream")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header(("X-Accel-Buffering", "no"));
     };
     let mut builder = HttpResponse::Ok();
     respond(&mut builder);

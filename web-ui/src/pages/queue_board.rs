@@ -264,3 +264,94 @@ pub const QUEUE_CSS: &str = r#"
   .q-board h2 { font-size: 1.3vw; }
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pages::queue_desk::{QueueDeskProps, QueueDeskTicket, render_queue_desk};
+    use crate::pages::queue_kiosk::{
+        QueueKioskProps, QueueService, QueueTicketProps, render_queue_kiosk, render_queue_ticket,
+    };
+
+    fn board() -> QueueBoardProps {
+        QueueBoardProps {
+            lang: Lang::Id,
+            village_name: "Sukamaju <b>".into(),
+            counters: vec![
+                QueueBoardCounter { counter: 1, label: Some("A-003".into()), service: Some("Layanan Surat".into()) },
+                QueueBoardCounter { counter: 2, label: None, service: None },
+            ],
+            recent: vec![
+                QueueBoardCall { label: "A-003".into(), counter: 1, service: "Layanan Surat".into() },
+                QueueBoardCall { label: "B-001".into(), counter: 2, service: "KTP".into() },
+            ],
+            waiting: vec![QueueBoardWaiting { prefix: "A".into(), name: "Layanan Surat".into(), count: 4 }],
+            speech_on_box: true,
+        }
+    }
+
+    #[test]
+    fn the_board_works_without_script_and_names_the_latest_call() {
+        let html = render_queue_board(board());
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(html.contains("<noscript><meta http-equiv=\"refresh\" content=\"5\"></noscript>"), "{html}");
+        assert!(html.contains("<script src=\"/static/board.js\" defer"));
+        assert!(html.contains("class=\"b-now-label\">A-003</p>"));
+        assert!(html.contains("Loket 1"));
+        assert!(html.contains("data-speech=\"box\""));
+        assert!(html.contains("Sukamaju &lt;b&gt;"), "names are escaped");
+        let empty = render_queue_board(QueueBoardProps { recent: vec![], ..board() });
+        assert!(empty.contains("Belum ada panggilan"));
+        let en = render_queue_board(QueueBoardProps { lang: Lang::En, ..board() });
+        assert!(en.contains("Counter 1") && en.contains("Now calling"));
+    }
+
+    #[test]
+    fn the_board_script_stays_es5() {
+        for modern in ["=>", "let ", "const ", "`", "class ", "async ", "await ", "fetch("] {
+            assert!(!BOARD_JS.contains(modern), "board.js uses {modern:?}, which old TV browsers lack");
+        }
+        assert!(BOARD_JS.contains("new EventSource('/antrian/events')"));
+        assert!(BOARD_JS.contains("speechSynthesis"));
+    }
+
+    #[test]
+    fn kiosk_ticket_and_desk_render() {
+        let shell = crate::common::Shell { csrf: "tok".into(), ..Default::default() };
+        let service = QueueService {
+            id: "s1".into(),
+            prefix: "A".into(),
+            name: "Layanan Surat".into(),
+            enabled: true,
+            waiting: 2,
+        };
+        let kiosk = render_queue_kiosk(QueueKioskProps { shell: shell.clone(), services: vec![service.clone()] });
+        assert!(kiosk.contains("action=\"/antrian/tickets\"") && kiosk.contains("value=\"tok\""));
+        assert!(kiosk.contains("2 menunggu"));
+        let ticket = render_queue_ticket(QueueTicketProps {
+            label: "A-002".into(),
+            service: "Layanan Surat".into(),
+            ahead: 1,
+            state_key: "queue.state.waiting".into(),
+            ..Default::default()
+        });
+        assert!(ticket.contains("A-002") && ticket.contains("Ada 1 orang sebelum Anda."));
+        assert!(!ticket.contains("<script"), "only the board runs a script");
+        let desk = render_queue_desk(QueueDeskProps {
+            shell,
+            counters: 3,
+            counter: 2,
+            current: Some(QueueDeskTicket {
+                label: "A-001".into(),
+                state_key: "queue.state.called".into(),
+                ..Default::default()
+            }),
+            services: vec![service],
+            figures: Default::default(),
+        });
+        for action in ["/antrian/loket/call", "/antrian/loket/recall", "/antrian/loket/finish", "/antrian/loket/skip"] {
+            assert!(desk.contains(&format!("action=\"{action}\"")), "{action}");
+        }
+        assert!(desk.contains("Loket 2") && desk.contains("A-001"));
+    }
+}

@@ -227,9 +227,7 @@ pub fn QueueServicesView(props: QueueServicesProps) -> impl IntoView {
     let rows = props
         .services
         .iter()
-        .map(|s| {
-            service_form(lang, &csrf, &format!("/antrian/layanan/{}", s.id), &s.id, s, errors_for(&s.id), true)
-        })
+        .map(|s| service_form(lang, &csrf, &format!("/antrian/layanan/{}", s.id), &s.id, s, errors_for(&s.id), true))
         .collect_view();
     let blank = QueueService { enabled: true, ..QueueService::default() };
     let add = service_form(lang, &csrf, "/antrian/layanan", "new", &blank, errors_for("new"), false);
