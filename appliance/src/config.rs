@@ -73,6 +73,8 @@ pub struct Letters {
     pub number_digits: usize,
     /// The address residents and officials open to check a letter.
     pub public_url: String,
+}
+
 /// The queue (antrian): counters, the limit on anonymous tickets, speech.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]

@@ -9,27 +9,15 @@
 // Prints one JSON line on success; exits non-zero with a message otherwise.
 // Started by tests/tests/queue.rs.
 
-import { chromium, request } from 'playwright-core';
+import { request } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fail, fitsWidth, launch } from './common.mjs';
 
 const [base, token, outdir] = process.argv.slice(2);
 if (!base || !token || !outdir) {
   console.error('usage: node queue_board.mjs <base-url> <bearer token> <outdir>');
   process.exit(2);
-}
-const executablePath = process.env.BALAI_CHROMIUM || '/usr/bin/chromium';
-
-function fail(message) {
-  throw new Error(message);
-}
-
-async function fitsWidth(page, what) {
-  const { scroll, inner } = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    inner: window.innerWidth,
-  }));
-  if (scroll > inner + 1) fail(`${what}: the page is ${scroll}px wide in a ${inner}px viewport`);
 }
 
 async function apiPost(api, path, data) {
@@ -40,25 +28,8 @@ async function apiPost(api, path, data) {
 
 async function main() {
   mkdirSync(outdir, { recursive: true });
-  const browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // A TV left on the board plays calls without anyone clicking first.
-      '--autoplay-policy=no-user-gesture-required',
-      // Only for this local test: the daemon's certificate comes from its own
-      // CA, which this throwaway profile does not trust (the Rust tests check
-      // the chain with a client that trusts only that CA).
-      '--ignore-certificate-errors',
-    ],
-  });
+  // A TV left on the board plays calls without anyone clicking first.
+  const browser = await launch(['--autoplay-policy=no-user-gesture-required']);
   const api = await request.newContext({
     baseURL: base,
     ignoreHTTPSErrors: true,

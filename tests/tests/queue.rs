@@ -175,6 +175,8 @@ fn tickets_calls_board_stream_speech_and_times() {
     assert!(f["median_wait_secs"].as_i64().is_some_and(|s| s >= 0), "{f}");
     assert!(f["median_service_secs"].as_i64().is_some_and(|s| s >= 1), "{f}");
     assert!(kiosk.page(&a1).text().contains("Selesai"));
+    let dashboard = operator.page("/dashboard").text();
+    assert!(dashboard.contains("Antrian, 30 hari terakhir"), "the dashboard shows the queue figures");
 
     // Call a given service; skip a no-show.
     let r = operator.post_form("/antrian/loket/call", &[("csrf", &csrf), ("counter", "1"), ("service", "B")]);
@@ -240,7 +242,9 @@ fn fifty_concurrent_kiosks_get_fifty_consecutive_numbers() {
     assert_eq!(api.post_json(&format!("/api/v1/queue/tickets/{id}/finish"), &json!({})).status, 409);
     assert_eq!(api.post_json("/api/v1/queue/tickets/nope/finish", &json!({})).status, 404);
     let r = api.post_json("/api/v1/queue/tickets", &json!({"service": "Q"}));
-    assert_eq!((r.status, r.json()["code"].as_str()), (422, Some("queue.error.unknown_service")));
+    let problem = &r.json()["fields"][0];
+    assert_eq!((r.status, problem["field"].as_str()), (422, Some("service")));
+    assert_eq!(problem["code"], "queue.error.unknown_service");
     let state = api.page("/api/v1/queue/state").json();
     assert_eq!(state["figures"]["waiting_now"], 49);
     let spec = balai.client().page("/api/v1/openapi.json").json();

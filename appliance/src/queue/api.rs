@@ -8,9 +8,11 @@ use super::operations::{self as ops, Action, QueueError};
 use super::routes::status_of;
 use crate::app::App;
 use crate::auth::guard::Actor;
+use crate::http::api_error::{self, FieldProblem};
 use crate::http::pages;
 use crate::http::registry::{Endpoint, get, post};
 use actix_web::{HttpRequest, HttpResponse, web};
+use balai_ui::t;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
@@ -63,10 +65,18 @@ fn ticket_json(app: &App, t: &Ticket) -> TicketJson {
     }
 }
 
+/// The API's one error shape; the field a problem belongs to is named.
 fn error(req: &HttpRequest, e: &QueueError) -> HttpResponse {
-    let status = actix_web::http::StatusCode::from_u16(status_of(e)).unwrap_or_default();
-    let message = balai_ui::t(pages::lang(req), e.key());
-    HttpResponse::build(status).json(serde_json::json!({ "error": message, "code": e.key() }))
+    let lang = pages::lang(req);
+    let problem =
+        |field: &str, key: &str| FieldProblem { field: field.into(), code: key.into(), message: t(lang, key) };
+    let fields = match e {
+        QueueError::Invalid(list) => list.iter().map(|(f, k)| problem(f, k)).collect(),
+        QueueError::UnknownService | QueueError::ServiceClosed => vec![problem("service", e.key())],
+        QueueError::UnknownCounter | QueueError::NothingAtCounter => vec![problem("counter", e.key())],
+        _ => Vec::new(),
+    };
+    api_error::with_fields(status_of(e), &t(lang, e.key()), fields)
 }
 
 #[derive(Deserialize)]
@@ -163,6 +173,6 @@ pub fn describe(op: &mut serde_json::Value, method: &str, path: &str) {
     if method == "POST" {
         op["responses"]["409"] =
             json!({ "description": "the service takes no tickets now, or no ticket is at that counter" });
-        op["responses"]["422"] = json!({ "description": "unknown service or counter: `{error, code}`" });
+        op["responses"]["422"] = json!({ "description": "unknown service or counter (the field is named)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
     }
 }

@@ -5,12 +5,11 @@
 use super::operations::{self, Board, Call};
 use crate::app::App;
 use crate::config::Config;
+use crate::http::rate_limit::RateLimit;
 use actix_web::web::Bytes;
-use std::collections::HashMap;
-use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
+use std::time::Duration;
 use tokio::sync::broadcast;
 
 /// A board that falls this far behind only misses states it no longer needs:
@@ -25,7 +24,8 @@ pub struct Live {
     speech_wanted: bool,
     speech: OnceLock<bool>,
     pub speech_dir: PathBuf,
-    taken: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// Tickets taken without an account, per client address and hour.
+    pub anonymous_tickets: RateLimit,
 }
 
 impl Live {
@@ -36,7 +36,7 @@ impl Live {
             speech_wanted: config.queue.speech,
             speech: OnceLock::new(),
             speech_dir: config.data_dir.join("speech"),
-            taken: Mutex::new(HashMap::new()),
+            anonymous_tickets: RateLimit::new(config.queue.tickets_per_address_per_hour, Duration::from_secs(3600)),
         }
     }
 
@@ -65,23 +65,6 @@ impl Live {
         // No board listening is not an error.
         let _ = self.tx.send(event);
     }
-
-    /// Records one ticket for `addr` if it has taken fewer than `per_hour`
-    /// in the last hour; false (and nothing recorded) otherwise.
-    pub fn allow_ticket(&self, addr: IpAddr, per_hour: u32, now: Instant) -> bool {
-        let mut taken = self.taken.lock().unwrap_or_else(|p| p.into_inner());
-        let hour = Duration::from_secs(3600);
-        taken.retain(|_, times| {
-            times.retain(|t| now.duration_since(*t) < hour);
-            !times.is_empty()
-        });
-        let times = taken.entry(addr).or_default();
-        if times.len() >= per_hour as usize {
-            return false;
-        }
-        times.push(now);
-        true
-    }
 }
 
 /// One server-sent event; `data` is one line of JSON.
@@ -106,20 +89,6 @@ pub fn publish(app: &App, call: Option<&Call>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_address_gets_its_hourly_tickets_and_no_more() {
-        let live = Live::new(&Config::default());
-        let a: IpAddr = "10.0.0.5".parse().unwrap();
-        let b: IpAddr = "10.0.0.6".parse().unwrap();
-        let t0 = Instant::now();
-        for _ in 0..3 {
-            assert!(live.allow_ticket(a, 3, t0));
-        }
-        assert!(!live.allow_ticket(a, 3, t0 + Duration::from_secs(60)));
-        assert!(live.allow_ticket(b, 3, t0 + Duration::from_secs(60)));
-        assert!(live.allow_ticket(a, 3, t0 + Duration::from_secs(3601)));
-    }
 
     #[test]
     fn events_are_one_json_line() {

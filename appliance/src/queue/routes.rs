@@ -110,11 +110,8 @@ async fn take(req: HttpRequest, app: web::Data<App>, form: CsrfForm<TakeForm>) -
 
 /// Kiosk addresses always may; anyone else a few tickets an hour.
 fn may_take_anonymously(req: &HttpRequest, app: &App) -> bool {
-    let Some(addr) = req.peer_addr().map(|a| a.ip()) else {
-        return false;
-    };
-    let kiosk = app.config.queue.kiosk_addresses.iter().any(|k| k.parse::<std::net::IpAddr>().is_ok_and(|k| k == addr));
-    kiosk || app.queue.allow_ticket(addr, app.config.queue.tickets_per_address_per_hour, std::time::Instant::now())
+    let addr = crate::http::rate_limit::client_key(req);
+    app.config.queue.kiosk_addresses.iter().any(|k| k.trim() == addr) || app.queue.anonymous_tickets.allow(&addr)
 }
 
 pub fn status_of(e: &QueueError) -> u16 {
@@ -202,6 +199,13 @@ pub fn figures_view(lang: balai_ui::Lang, f: &ops::QueueFigures) -> balai_ui::Qu
         median_service: d(f.median_service_secs),
         p90_service: d(f.p90_service_secs),
     }
+}
+
+/// The last 30 days for the staff dashboard; nothing before the first ticket.
+pub fn dashboard_figures(app: &App, lang: balai_ui::Lang) -> Option<balai_ui::QueueFiguresView> {
+    let today = ops::local_day(Utc::now(), offset(app));
+    let f = ops::figures(&app.store, today - chrono::Duration::days(29)..=today);
+    (f.tickets > 0).then(|| figures_view(lang, &f))
 }
 
 /// `7:05` (minutes:seconds), `1:02:00` past an hour.

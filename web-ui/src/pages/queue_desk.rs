@@ -180,6 +180,17 @@ fn work(props: &QueueDeskProps) -> impl IntoView + use<> {
     }
 }
 
+/// The queue's figures as a dashboard section (last 30 days).
+pub fn queue_figures_section(lang: Lang, f: &QueueFiguresView) -> impl IntoView + use<> {
+    view! {
+        <section aria-labelledby="queue-h">
+            <h2 id="queue-h">{t(lang, "queue.figures.dashboard")}</h2>
+            {figures(lang, f)}
+            <p><a href="/antrian/loket">{t(lang, "queue.desk.title")}</a></p>
+        </section>
+    }
+}
+
 fn figures(lang: Lang, f: &QueueFiguresView) -> impl IntoView + use<> {
     let rows = [
         ("queue.figures.tickets", f.tickets.to_string()),
