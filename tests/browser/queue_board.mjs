@@ -97,6 +97,20 @@ async function main() {
       shots.push(file);
     }
 
+    // The counter page, as the operator whose token this is (the guard
+    // takes a bearer token on pages too).
+    for (const [viewport, file] of [[{ width: 390, height: 844 }, 'desk-phone.png'], [{ width: 1920, height: 1080 }, 'desk-1920.png']]) {
+      const staff = await browser.newContext({ viewport, locale: 'id-ID', extraHTTPHeaders: { Authorization: `Bearer ${token}` } });
+      const desk = await staff.newPage();
+      const r = await desk.goto(`${base}/antrian/loket?counter=2`);
+      if (!r || r.status() !== 200) fail(`the counter page answered ${r && r.status()}`);
+      if (!(await desk.locator('main').innerText()).includes(ticket.label)) fail('the counter page lacks its ticket');
+      await fitsWidth(desk, file);
+      await desk.screenshot({ path: join(outdir, file), fullPage: true });
+      shots.push(file);
+      await staff.close();
+    }
+
     const wide = await tv.newPage();
     for (const [url, file] of [
       [`${base}/antrian`, 'kiosk-1920.png'],

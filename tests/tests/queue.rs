@@ -337,9 +337,17 @@ fn the_board_updates_live_in_chromium() {
         .unwrap_or_else(|e| panic!("no result line ({e}):\n{stdout}\n{stderr}"));
     assert_eq!(result["ok"], true, "{result}");
     assert_eq!(result["label"], "B-001");
-    for file in
-        ["board-tv", "board-phone", "kiosk-phone", "ticket-phone", "kiosk-1920", "ticket-1920", "ticket-print-80mm"]
-    {
+    for file in [
+        "board-tv",
+        "board-phone",
+        "kiosk-phone",
+        "ticket-phone",
+        "kiosk-1920",
+        "ticket-1920",
+        "ticket-print-80mm",
+        "desk-phone",
+        "desk-1920",
+    ] {
         let path = outdir.join(format!("{file}.png"));
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("screenshot {} missing: {e}", path.display()));
         assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 3_000, "{} is not a real screenshot", path.display());

@@ -180,7 +180,8 @@ pub const QUEUE_CSS: &str = r#"
 .q-name { font-size: 1.5rem; font-weight: 700; line-height: 1.2; }
 .q-wait { font-size: 1rem; opacity: .9; }
 .q-call { margin: 0 0 .5rem; }
-.q-call .q-wait { font-weight: 400; }
+.q-call .btn { flex-wrap: wrap; column-gap: .35rem; }
+.q-call .q-wait { font-weight: 400; white-space: nowrap; }
 .q-counters { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .75rem; }
 .q-current { border-width: 3px; border-color: var(--brand, #0b5394); }
 .q-desk-number { font-size: 3.5rem; font-weight: 800; margin: 0; line-height: 1.1; }

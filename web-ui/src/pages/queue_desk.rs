@@ -151,7 +151,7 @@ fn work(props: &QueueDeskProps) -> impl IntoView + use<> {
                     {csrf_field(&csrf)}
                     {hidden("counter", &counter)}
                     {hidden("service", &s.id)}
-                    <button type="submit" class="btn btn-big">{label} <span class="q-wait">" · " {waiting}</span></button>
+                    <button type="submit" class="btn btn-big">{label} <span class="q-wait">"(" {waiting} ")"</span></button>
                 </form>
             }
         })
