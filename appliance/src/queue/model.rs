@@ -171,4 +171,14 @@ mod tests {
         let digit = ServiceInput { prefix: "1".into(), name: "x".into(), enabled: None };
         assert_eq!(service_problems(&digit), vec![("prefix", "queue.error.prefix")]);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_typed_service_is_checked_without_panic(prefix in ".{0,4}", name in ".{0,80}") {
+            let input = ServiceInput { prefix: prefix.clone(), name: name.clone(), enabled: None };
+            let problems = service_problems(&input);
+            let letter_ok = prefix.trim().len() == 1 && prefix.trim().chars().all(|c| c.is_ascii_alphabetic());
+            proptest::prop_assert_eq!(problems.iter().any(|(f, _)| *f == "prefix"), !letter_ok);
+        }
+    }
 }
