@@ -26,6 +26,8 @@ pub struct App {
     pub tracking_limit: RateLimit,
     /// Letter service figures as of a change-log sequence.
     pub letter_figures: Mutex<Option<(u64, Arc<crate::letters::operations::ServiceFigures>)>>,
+    /// The queue's live event stream and ticket limit.
+    pub queue: crate::queue::live::Live,
 }
 
 impl App {
@@ -37,6 +39,7 @@ impl App {
         let search = SearchIndex::open(&config.data_dir.join("search"))?;
         let throttle = Throttle::new(config.auth.max_failed_per_hour);
         let letter_key = LetterKey::load_or_create(&config.data_dir.join("keys"))?;
+        let queue = crate::queue::live::Live::new(&config);
         let app = App {
             config,
             store,
@@ -47,9 +50,11 @@ impl App {
             letter_key,
             tracking_limit: RateLimit::new(30, std::time::Duration::from_secs(600)),
             letter_figures: Mutex::new(None),
+            queue,
         };
         crate::village::operations::seed_from_config(&app.store, &app.config)?;
         crate::letters::operations::seed(&app.store)?;
+        crate::queue::operations::seed_services(&app.store)?;
         app.index_now();
         Ok(app)
     }

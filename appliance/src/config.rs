@@ -17,6 +17,7 @@ pub struct Config {
     pub log: Log,
     pub letters: Letters,
     pub sms: Sms,
+    pub queue: Queue,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -74,6 +75,22 @@ pub struct Letters {
     pub public_url: String,
 }
 
+/// The queue (antrian): counters, the limit on anonymous tickets, speech.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Queue {
+    /// Counters (loket) numbered 1..=counters.
+    pub counters: u32,
+    /// Tickets one client address may take per hour without signing in, so
+    /// one phone cannot fill the queue. Staff and kiosks are not limited.
+    pub tickets_per_address_per_hour: u32,
+    /// Addresses of ticket kiosks that take tickets without signing in.
+    pub kiosk_addresses: Vec<String>,
+    /// Speak calls with espeak-ng when it is installed (else the board uses
+    /// the browser's voice).
+    pub speech: bool,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Log {
@@ -126,7 +143,14 @@ impl Default for Config {
             log: Log::default(),
             letters: Letters::default(),
             sms: Sms::default(),
+            queue: Queue::default(),
         }
+    }
+}
+
+impl Default for Queue {
+    fn default() -> Self {
+        Queue { counters: 3, tickets_per_address_per_hour: 10, kiosk_addresses: Vec::new(), speech: true }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod config;
 pub mod http;
 pub mod letters;
 pub mod outbox;
+pub mod queue;
 pub mod reference;
 pub mod residents;
 pub mod run;

@@ -7,7 +7,8 @@ export function fail(message) {
   throw new Error(message);
 }
 
-export function launch() {
+// `extraArgs`: flags one script needs on top (e.g. the board's autoplay).
+export function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.BALAI_CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -23,6 +24,7 @@ export function launch() {
       // CA, which this throwaway browser profile does not trust. The Rust tests
       // check the certificate chain itself with a client that trusts only that CA.
       '--ignore-certificate-errors',
+      ...extraArgs,
     ],
   });
 }

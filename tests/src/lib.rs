@@ -643,7 +643,8 @@ impl Client {
         self.send_full(method, path, Body::Empty, headers)
     }
 
-    fn send_full(&self, method: &str, path: &str, body: Body, headers: &[(&str, &str)]) -> reqwest::Result<Resp> {
+    /// A request with this client's cookies, token and `headers`.
+    fn request(&self, method: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::blocking::RequestBuilder {
         let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
         let mut req = self.http.request(method, url);
@@ -657,7 +658,12 @@ impl Client {
         for (name, value) in headers {
             req = req.header(*name, *value);
         }
-        req = match body {
+        req
+    }
+
+    fn send_full(&self, method: &str, path: &str, body: Body, headers: &[(&str, &str)]) -> reqwest::Result<Resp> {
+        let req = self.request(method, path, headers);
+        let req = match body {
             Body::Empty => req,
             Body::Form(pairs) => req.form(&pairs),
             Body::Json(v) => req.json(&v),
@@ -677,6 +683,13 @@ impl Client {
             }
         }
         Ok(resp)
+    }
+
+    /// A GET whose body is read as it arrives (a server-sent event stream):
+    /// the caller reads the returned response like a file. Cookies and token
+    /// are sent as by [`Client::send`]; the client's timeout still ends it.
+    pub fn stream(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Result<reqwest::blocking::Response> {
+        self.request("GET", path, headers).send()
     }
 
     pub fn get(&self, path: &str) -> reqwest::Result<Resp> {

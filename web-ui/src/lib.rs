@@ -31,6 +31,10 @@
 //! | outbox | filter | GET `/outbox` | `state`, `page` |
 //! | outbox | retry now | POST `/outbox/{id}/retry` | `csrf` |
 //! | outbox | test SMS | POST `/outbox/test` | `to`, `body`, `csrf` |
+//! | queue_kiosk | take a ticket | POST `/antrian/tickets` | `service`, `csrf` |
+//! | queue_desk | call next | POST `/antrian/loket/call` | `counter`, `service` (optional), `csrf` |
+//! | queue_desk | recall / serve / finish / skip | POST `/antrian/loket/{recall,serve,finish,skip}` | `counter`, `csrf` |
+//! | queue_services | add / save | POST `/antrian/layanan` / POST `/antrian/layanan/{id}` | `prefix`, `name`, `enabled`, `csrf` |
 
 pub mod charts;
 pub mod common;
@@ -60,6 +64,15 @@ pub use pages::letters::{
 };
 pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};
 pub use pages::outbox::{OutboxProps, OutboxRow, render_outbox};
+pub use pages::queue_board::{
+    BOARD_JS, QUEUE_CSS, QueueBoardCall, QueueBoardCounter, QueueBoardProps, QueueBoardWaiting, render_queue_board,
+};
+pub use pages::queue_desk::{
+    QueueDeskProps, QueueDeskTicket, QueueFiguresView, QueueServicesProps, render_queue_desk, render_queue_services,
+};
+pub use pages::queue_kiosk::{
+    QueueKioskProps, QueueService, QueueTicketProps, render_queue_kiosk, render_queue_ticket,
+};
 pub use pages::reauth::{ReauthProps, render_reauth};
 pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};
 pub use pages::resident_form::{ResidentFormProps, render_resident_form};

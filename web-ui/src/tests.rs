@@ -137,6 +137,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     active: false,
                 }],
                 recent: vec![ActivityItem { time: "10:00".into(), actor: "siti".into(), text: EVIL.into() }],
+                queue: Some(Default::default()),
                 letters: Some(LetterFigures {
                     backlog: 3,
                     per_day: "4.2".into(),

@@ -33,6 +33,8 @@ const LETTER_DESK: &[Role] = &[Admin, Operator, KepalaDesa];
 const LETTER_CLERK: &[Role] = &[Admin, Operator];
 /// Who signs letters: the kepala desa or a delegate with that role.
 const SIGNER: &[Role] = &[KepalaDesa];
+/// Who works a queue counter (loket) or runs a ticket kiosk with a token.
+const QUEUE_DESK: &[Role] = &[Admin, Operator, KepalaDesa];
 
 const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
     Rule { method, path, access, reauth: false }
@@ -143,6 +145,31 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/v1/letters/{id}/sign", Roles(SIGNER)),
     rule("GET", "/api/v1/letters/{id}/pdf", Roles(&[Admin, Operator, KepalaDesa, Warga])),
     rule("GET", "/api/v1/verify", Public),
+    // the queue (antrian): tickets are taken on the office LAN without an
+    // account (limited per address); the board and its stream are for a TV
+    rule("GET", "/antrian", Public),
+    rule("POST", "/antrian/tickets", Public),
+    rule("GET", "/antrian/tickets/{id}", Public),
+    rule("GET", "/antrian/papan", Public),
+    rule("GET", "/antrian/events", Public),
+    rule("GET", "/antrian/announcements/{id}.wav", Public),
+    rule("GET", "/static/board.js", Public),
+    rule("GET", "/static/queue.css", Public),
+    rule("GET", "/antrian/loket", Roles(QUEUE_DESK)),
+    rule("POST", "/antrian/loket/call", Roles(QUEUE_DESK)),
+    rule("POST", "/antrian/loket/recall", Roles(QUEUE_DESK)),
+    rule("POST", "/antrian/loket/serve", Roles(QUEUE_DESK)),
+    rule("POST", "/antrian/loket/finish", Roles(QUEUE_DESK)),
+    rule("POST", "/antrian/loket/skip", Roles(QUEUE_DESK)),
+    rule("GET", "/antrian/layanan", Roles(ADMIN)),
+    rule("POST", "/antrian/layanan", Roles(ADMIN)),
+    rule("POST", "/antrian/layanan/{id}", Roles(ADMIN)),
+    rule("POST", "/api/v1/queue/tickets", Roles(QUEUE_DESK)),
+    rule("POST", "/api/v1/queue/call", Roles(QUEUE_DESK)),
+    rule("POST", "/api/v1/queue/tickets/{id}/recall", Roles(QUEUE_DESK)),
+    rule("POST", "/api/v1/queue/tickets/{id}/finish", Roles(QUEUE_DESK)),
+    rule("POST", "/api/v1/queue/tickets/{id}/skip", Roles(QUEUE_DESK)),
+    rule("GET", "/api/v1/queue/state", Roles(QUEUE_DESK)),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

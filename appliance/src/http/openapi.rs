@@ -58,6 +58,10 @@ fn operation(method: &str, path: &str, access: Access) -> Value {
     if !params.is_empty() {
         op["parameters"] = Value::Array(params);
     }
+    if path.starts_with("/api/v1/queue/") {
+        crate::queue::api::describe(&mut op, method, path);
+        return op;
+    }
     if let Some(schema) = request_schema(method, path) {
         op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
         op["responses"]["422"] = json!({ "description": "Invalid fields (each named), or NIK warnings not acknowledged (set nik_warning_ack)", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });

@@ -18,6 +18,7 @@ const NAV: &[(&str, &str)] = &[
     ("/letters", "nav.letters"),
     ("/residents", "nav.residents"),
     ("/statistics", "nav.statistics"),
+    ("/antrian/loket", "nav.queue"),
     ("/audit", "nav.audit"),
     ("/users", "nav.users"),
     ("/duplicates", "nav.duplicates"),

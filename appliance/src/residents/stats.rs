@@ -142,6 +142,7 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         shortcuts,
         recent,
         letters: crate::letters::views::dashboard_figures(&app),
+        queue: crate::queue::routes::dashboard_figures(&app, lang),
     };
     ok(balai_ui::render_dashboard(props))
 }

@@ -46,6 +46,8 @@ pub struct DashboardProps {
     pub recent: Vec<ActivityItem>,
     /// How the letter service is doing, once it has requests.
     pub letters: Option<LetterFigures>,
+    /// Queue waiting and service times over the last 30 days, once there are tickets.
+    pub queue: Option<crate::pages::queue_desk::QueueFiguresView>,
 }
 
 /// The letter service's figures a village reports (numbers already formatted).
@@ -86,6 +88,7 @@ pub fn DashboardView(props: DashboardProps) -> impl IntoView {
                 <ul class="stats">{cards}</ul>
             </section>
             {props.letters.clone().map(|f| letter_figures(lang, f))}
+            {props.queue.clone().map(|f| crate::pages::queue_desk::queue_figures_section(lang, &f))}
             {shortcuts(lang, props.shortcuts.clone())}
             {recent(lang, props.recent.clone())}
         </Page>
