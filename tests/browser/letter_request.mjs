@@ -42,7 +42,7 @@ async function main() {
     await page.setInputFiles('#photos', photo);
     await page.screenshot({ path: join(outdir, 'letter-form-phone.png'), fullPage: true });
     await Promise.all([
-      page.waitForURL(/\/surat\/srt-/),
+      page.waitForURL(/\/surat\/srt[0-9a-f]/),
       page.click('form[enctype="multipart/form-data"] button[type="submit"]'),
     ]);
     await fitsWidth(page, 'the status page');

@@ -110,6 +110,24 @@ thead th { background: var(--soft); }
   padding: 0 .5rem; border: 1px solid var(--line); border-radius: 6px; text-decoration: none; }
 .pager a[aria-current="page"] { background: var(--brand); color: var(--brand-ink); font-weight: 700; }
 .pager .gap { min-width: 2rem; display: inline-flex; align-items: center; justify-content: center; }
+.tabs { list-style: none; padding: 0; margin: 0 0 1rem; display: flex; flex-wrap: wrap; gap: .35rem; }
+.tabs a { display: inline-flex; align-items: center; min-height: 44px; padding: 0 .75rem; border: 1px solid var(--line); border-radius: 22px; text-decoration: none; }
+.tabs a[aria-current="page"] { background: var(--brand); color: var(--brand-ink); border-color: var(--brand); font-weight: 700; }
+.type-list { list-style: none; padding: 0; display: grid; grid-template-columns: 1fr; gap: .5rem; }
+.type-card .btn { white-space: normal; text-align: center; }
+.photos { display: flex; flex-wrap: wrap; gap: .5rem; }
+.photo { max-width: 100%; width: 22rem; height: auto; border: 1px solid var(--line); border-radius: 6px; }
+.steps { padding-left: 1.5rem; }
+.steps li { margin-bottom: .35rem; }
+.actions-col { display: grid; grid-template-columns: 1fr; gap: 0; }
+.letter-preview { font-family: "Liberation Sans", Arial, sans-serif; border: 1px solid var(--line); padding: 1.5rem; max-width: 44rem; background: #fff; }
+.letter-preview header { text-align: center; border-bottom: 3px double #000; margin-bottom: 1rem; }
+.letter-preview .lh { margin: 0; font-weight: 700; }
+.letter-title { text-align: center; text-decoration: underline; margin: .5rem 0 0; }
+.letter-number { text-align: center; margin: 0 0 1rem; }
+.letter-fields td { border: 0; padding: .1rem .5rem .1rem 0; vertical-align: top; }
+.letter-signer { margin-left: 55%; margin-top: 1.5rem; }
+.letter-signer p { margin: .1rem 0; }
 @media (max-width: 599.98px) {
   table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }

@@ -600,7 +600,7 @@ fn fill_values(
     let mut values = r.subject.clone();
     values.insert("desa".into(), profile.name.clone());
     values.insert("kecamatan".into(), profile.kecamatan.clone());
-    values.insert("kabupaten".into(), profile.kabupaten.clone());
+    values.insert("kabupaten".into(), kabupaten_with_prefix(&profile.kabupaten));
     values.insert("provinsi".into(), profile.provinsi.clone());
     values.insert("kepala_desa".into(), profile.kepala_desa.clone());
     values.insert("tanggal_surat".into(), long_date(date));
@@ -624,6 +624,20 @@ fn fill_values(
         }
     }
     values
+}
+
+/// "Kabupaten Klaten" or "Kota Surakarta", whichever way the profile has it.
+fn kabupaten_with_prefix(name: &str) -> String {
+    let lower = name.trim().to_lowercase();
+    if name.trim().is_empty()
+        || lower.starts_with("kabupaten")
+        || lower.starts_with("kota")
+        || lower.starts_with("kab.")
+    {
+        name.trim().to_string()
+    } else {
+        format!("Kabupaten {}", name.trim())
+    }
 }
 
 fn letterhead_lines(p: &crate::village::model::Profile) -> Vec<String> {

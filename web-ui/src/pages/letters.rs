@@ -793,7 +793,7 @@ pub fn TemplateEditorView(props: TemplateEditorProps) -> impl IntoView {
     });
     let check = move |name: &'static str, key: &str, on: bool| {
         let label = t(lang, key);
-        view! { <div class="field"><label><input type="checkbox" name=name value="on" checked=on/> " " {label}</label></div> }
+        view! { <div class="field check"><label><input type="checkbox" name=name value="on" checked=on/> " " {label}</label></div> }
     };
     let versions = p
         .versions
