@@ -73,6 +73,8 @@ pub struct Letters {
     pub number_digits: usize,
     /// The address residents and officials open to check a letter.
     pub public_url: String,
+    /// The village's logo for the letterhead: a PNG file, or empty for none.
+    pub logo_png: std::path::PathBuf,
 }
 
 /// The queue (antrian): counters, the limit on anonymous tickets, speech.
@@ -191,6 +193,7 @@ impl Default for Letters {
             number_format: "{kka}/{nomor}/{desa}/{bulan}/{tahun}".into(),
             number_digits: 3,
             public_url: "https://balai.local".into(),
+            logo_png: PathBuf::new(),
         }
     }
 }

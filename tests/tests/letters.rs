@@ -463,3 +463,36 @@ fn bad_requests_get_clear_errors_and_write_nothing() {
     let id = r.json()["id"].as_str().expect("id").to_string();
     assert_eq!(signer.post_json(&format!("/api/v1/letters/{id}/sign"), &json!({})).status, 409);
 }
+
+/// An 8×8 blue PNG, the village's logo for this test.
+const LOGO_PNG_HEX: &str = "89504e470d0a1a0a0000000d4948445200000008000000080806000000c40fbe8b0000001249444154789c63908b5af01f1f6618190a009ee485c1eb9857100000000049454e44ae426082";
+
+#[test]
+fn the_letterhead_carries_the_configured_logo_and_reprints_keep_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let logo = dir.path().join("logo.png");
+    std::fs::write(&logo, hex::decode(LOGO_PNG_HEX).expect("hex")).expect("write logo");
+    let env = vec![("BALAI_LETTERS__LOGO_PNG".to_string(), logo.display().to_string())];
+    let balai = Balai::start(Options { demo: true, env, ..Options::default() });
+    let admin = balai.signin("admin");
+    let clerk = token_client(&balai, "operator");
+    let signer = token_client(&balai, "kepala_desa");
+    let nik = demo_niks(&admin, 1).remove(0);
+    let id = create(&clerk, "skck", &nik, json!({ "keperluan": "kerja" }), "logo-0001")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    assert_eq!(clerk.post_json(&format!("/api/v1/letters/{id}/verify"), &json!({})).status, 200);
+    assert_eq!(signer.post_json(&format!("/api/v1/letters/{id}/sign"), &json!({})).status, 200);
+    let pdf = clerk.page(&format!("/api/v1/letters/{id}/pdf")).bytes;
+    let images = |pdf: &[u8]| {
+        let path = dir.path().join("l.pdf");
+        std::fs::write(&path, pdf).expect("write");
+        let out = Command::new("pdfimages").arg("-list").arg(&path).output().expect("run pdfimages (poppler-utils)");
+        String::from_utf8_lossy(&out.stdout).lines().skip(2).count()
+    };
+    assert_eq!(images(&pdf), 1, "the logo is not in the letter");
+    // A new logo file later does not change a letter already signed.
+    std::fs::write(&logo, b"not a png any more").expect("overwrite logo");
+    assert_eq!(clerk.page(&format!("/api/v1/letters/{id}/pdf")).bytes, pdf, "the reprint changed with the logo file");
+}

@@ -229,6 +229,10 @@ pub struct IssuedLetter {
     pub body: String,
     pub letterhead: Vec<String>,
     pub address: String,
+    /// SHA-256 of the logo the letter was signed with (kept under
+    /// `<data-dir>/letters/logos/`), so a new logo never changes a reprint.
+    #[serde(default)]
+    pub logo: Option<String>,
     pub place_date: String,
     pub signer_position: String,
     pub signer_name: String,

@@ -504,6 +504,7 @@ pub struct SignerInfo {
 /// made with, and seals the content.
 pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo, id: &str) -> Result<IssuedLetter> {
     let profile = crate::village::operations::profile(store);
+    let logo = keep_logo(config);
     let date = today(config);
     let (_, letter) = store.commit_with(&signer.username, Durability::Durable, |view: &Store| {
         let mut r = get(view, id).ok_or(LetterError::NotFound)?;
@@ -522,7 +523,8 @@ pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo
             &profile.code,
             date,
         );
-        let letter = issue(view, config, key, &profile, &r, &template, signer, &number, date);
+        let mut letter = issue(view, config, key, &profile, &r, &template, signer, &number, date);
+        letter.logo = logo.clone();
         r.state = State::Signed;
         r.letter_number = Some(number.clone());
         r.steps.push(Step { state: State::Signed, at: letter.signed_at, by: signer.username.clone(), note: number });
@@ -578,6 +580,7 @@ fn issue(
         body,
         letterhead: letterhead_lines(profile),
         address: letterhead_address(profile),
+        logo: None,
         place_date: format!("{}, {}", profile.name, long_date(date)),
         signer_position: position,
         signer_name: signer.full_name.clone(),
@@ -669,9 +672,49 @@ fn letterhead_address(p: &crate::village::model::Profile) -> String {
 
 /// The letter as printed; the same bytes every time it is printed.
 pub fn pdf(config: &Config, key: &LetterKey, letter: &IssuedLetter) -> std::result::Result<Vec<u8>, pdf::PdfError> {
-    let doc = document(config, letter);
+    let mut doc = document(config, letter);
+    doc.letterhead.logo_png = letter.logo.as_deref().and_then(|sha| std::fs::read(logo_path(config, sha)).ok());
     let bytes = pdf::render(&doc)?;
     Ok(seal::sign_pdf(bytes, key)?)
+}
+
+fn logo_path(config: &Config, sha: &str) -> std::path::PathBuf {
+    config.data_dir.join("letters").join("logos").join(format!("{sha}.png"))
+}
+
+/// Keeps the configured logo under its hash, once; returns the hash letters
+/// record. A missing or unreadable file is logged and letters go without.
+pub fn keep_logo(config: &Config) -> Option<String> {
+    let path = &config.letters.logo_png;
+    if path.as_os_str().is_empty() {
+        return None;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) if b.starts_with(b"\x89PNG") => b,
+        Ok(_) => {
+            tracing::warn!(path = %path.display(), "[letters] logo_png is not a PNG; letters print without a logo");
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(path = %path.display(), error = %e, "[letters] logo_png cannot be read; letters print without a logo");
+            return None;
+        }
+    };
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(&bytes));
+    let target = logo_path(config, &sha);
+    if !target.exists() {
+        let written = target.parent().map(std::fs::create_dir_all).transpose().and_then(|_| {
+            let tmp = target.with_extension("tmp");
+            std::fs::write(&tmp, &bytes)?;
+            std::fs::rename(&tmp, &target)
+        });
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "cannot keep the letter logo; letters print without a logo");
+            return None;
+        }
+    }
+    Some(sha)
 }
 
 pub fn document(config: &Config, letter: &IssuedLetter) -> LetterDocument {
