@@ -14,6 +14,7 @@ pub struct Config {
     pub village: Village,
     pub auth: Auth,
     pub limits: Limits,
+    pub files: Files,
     pub log: Log,
     pub letters: Letters,
     pub sms: Sms,
@@ -53,6 +54,9 @@ pub struct Auth {
     pub max_failed_per_hour: u32,
     /// How long a re-authentication unlocks sensitive actions.
     pub reauth_minutes: i64,
+    /// A session opened at the kiosk (/kiosk) ends this soon, in case the
+    /// resident walks away without pressing "Selesai".
+    pub kiosk_session_minutes: i64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -91,6 +95,19 @@ pub struct Queue {
     /// Speak calls with espeak-ng when it is installed (else the board uses
     /// the browser's voice).
     pub speech: bool,
+}
+
+/// Photos residents attach to requests (see docs/files.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Files {
+    /// Largest photo accepted, as sent by the phone.
+    pub max_upload_bytes: usize,
+    /// Photos are scaled down so their longer side is at most this many pixels.
+    pub max_long_side: u32,
+    /// Largest picture decoded, in megapixels; more is refused as a likely
+    /// decompression bomb.
+    pub max_megapixels: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -142,6 +159,7 @@ impl Default for Config {
             village: Village::default(),
             auth: Auth::default(),
             limits: Limits::default(),
+            files: Files::default(),
             log: Log::default(),
             letters: Letters::default(),
             sms: Sms::default(),
@@ -176,7 +194,7 @@ impl Default for Village {
 
 impl Default for Auth {
     fn default() -> Self {
-        Auth { session_hours: 12, max_failed_per_hour: 100, reauth_minutes: 10 }
+        Auth { session_hours: 12, max_failed_per_hour: 100, reauth_minutes: 10, kiosk_session_minutes: 10 }
     }
 }
 
@@ -195,6 +213,12 @@ impl Default for Letters {
             public_url: "https://balai.local".into(),
             logo_png: PathBuf::new(),
         }
+    }
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Files { max_upload_bytes: 10 * 1024 * 1024, max_long_side: 1600, max_megapixels: 50 }
     }
 }
 

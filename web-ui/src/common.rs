@@ -20,6 +20,9 @@ pub struct Shell {
     pub flash: Option<Flash>,
     /// The path (with query) of this page, used as `next` of the language switch.
     pub current_path: String,
+    /// Signed in at the office kiosk: every page shows a large "Selesai"
+    /// (sign out) button, so the next resident does not find the session open.
+    pub kiosk: bool,
 }
 
 /// The signed-in user as shown in the header.

@@ -72,6 +72,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("server.txt", include_str!("../catalog/server.txt")),
     ("outbox.txt", include_str!("../catalog/outbox.txt")),
     ("queue.txt", include_str!("../catalog/queue.txt")),
+    ("files.txt", include_str!("../catalog/files.txt")),
 ];
 
 /// One parsed catalog line.

@@ -41,6 +41,7 @@ pub fn Page(shell: Shell, title: String, children: Children) -> impl IntoView {
                 {header(&shell)}
                 {nav(lang, shell.nav.clone())}
                 <main id="main" tabindex="-1">
+                    {kiosk_done(&shell)}
                     {shell.flash.clone().map(|f| flash(lang, f))}
                     <h1>{title}</h1>
                     {children()}
@@ -51,6 +52,20 @@ pub fn Page(shell: Shell, title: String, children: Children) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The kiosk's "Selesai" button, first on every page of a kiosk session.
+fn kiosk_done(shell: &Shell) -> Option<impl IntoView + use<>> {
+    (shell.kiosk && shell.user.is_some()).then(|| {
+        let lang = shell.lang;
+        view! {
+            <form class="kiosk-done" method="post" action="/signout">
+                <input type="hidden" name="csrf" value=shell.csrf.clone()/>
+                <button type="submit" class="btn btn-primary btn-big">{t(lang, "kiosk.done")}</button>
+                <span class="help">{t(lang, "kiosk.done_help")}</span>
+            </form>
+        }
+    })
 }
 
 fn header(shell: &Shell) -> impl IntoView + use<> {

@@ -13,6 +13,8 @@
 //! | every page | language | GET `/lang?to=en&next=<current_path>` | |
 //! | signin | staff | POST `/signin/staff` | `username`, `password`, `next`, `csrf` |
 //! | signin | warga | POST `/signin/warga` | `nik`, `pin`, `next`, `csrf` |
+//! | kiosk | resident sign-in | POST `/kiosk/signin` | `id` (NIK or e-KTP card number), `pin`, `csrf` |
+//! | resident_detail | e-KTP card | POST `/residents/{id}/card`, `/residents/{id}/card/remove` | `uid`, `csrf` |
 //! | reauth | confirm | POST `/reauth` | `password`, `next`, `csrf` |
 //! | resident_list | search | GET `/residents` | `q`, `dusun`, `page` |
 //! | resident_form | new / edit | POST `/residents` / POST `/residents/{id}` | every [`FIELDS`] name, `ack_warnings`, `ack_reason`, `csrf` |
@@ -54,6 +56,7 @@ pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, Letter
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
+pub use pages::kiosk::{KioskProps, render_kiosk};
 pub use pages::landing::{LandingProps, render_landing};
 pub use pages::letters::{
     DetailActions, FormField, FormFieldKind, LetterDetailProps, LetterInboxProps, LetterPreview, LetterTypeItem,
@@ -74,7 +77,9 @@ pub use pages::queue_kiosk::{
     QueueKioskProps, QueueService, QueueTicketProps, render_queue_kiosk, render_queue_ticket,
 };
 pub use pages::reauth::{ReauthProps, render_reauth};
-pub use pages::resident_detail::{LifeEventForm, ResidentDetailProps, render_resident_detail};
+pub use pages::resident_detail::{
+    KtpCardRow, KtpCardSection, LifeEventForm, ResidentDetailProps, render_resident_detail,
+};
 pub use pages::resident_form::{ResidentFormProps, render_resident_form};
 pub use pages::resident_list::{ResidentListProps, ResidentRow, render_resident_list};
 pub use pages::search_results::{SearchFamily, SearchProps, SearchResident, render_search_results};

@@ -19,6 +19,7 @@ fn shell(lang: Lang) -> Shell {
         ],
         flash: Some(Flash { kind: FlashKind::Success, text: format!("ok {EVIL}") }),
         current_path: "/residents?q=a b".into(),
+        kiosk: false,
     }
 }
 

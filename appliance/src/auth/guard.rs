@@ -145,13 +145,13 @@ pub fn identity_of(req: &HttpRequest) -> Option<Identity> {
     req.extensions().get::<Identity>().cloned()
 }
 
-pub fn session_cookie(token: &str, hours: i64) -> Cookie<'static> {
+pub fn session_cookie(token: &str, minutes: i64) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, token.to_string())
         .path("/")
         .secure(true)
         .http_only(true)
         .same_site(SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::hours(hours))
+        .max_age(actix_web::cookie::time::Duration::minutes(minutes))
         .finish()
 }
 

@@ -2,6 +2,7 @@
 //! and the audit view over the change log.
 
 pub mod guard;
+pub mod kiosk;
 pub mod model;
 pub mod operations;
 pub mod password;

@@ -93,6 +93,9 @@ pub struct Session {
     pub csrf: String,
     /// Last password confirmation, which unlocks sensitive actions for a while.
     pub reauth_at: Option<DateTime<Utc>>,
+    /// Opened at the kiosk: short-lived, and signing out returns to the kiosk.
+    #[serde(default)]
+    pub kiosk: bool,
 }
 
 impl Record for Session {
@@ -103,6 +106,41 @@ impl Record for Session {
     fn index_keys(&self) -> Vec<(&'static str, String)> {
         vec![("user", self.username.clone())]
     }
+}
+
+/// A resident's e-KTP card, registered at the counter so the kiosk's card
+/// reader can stand in for typing the NIK. The card only says who; the PIN
+/// is always asked as well.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct KtpCard {
+    /// The chip's UID as the reader types it, normalised (see [`card_uid`]):
+    /// the id, so one card belongs to one resident.
+    pub uid: String,
+    pub resident_id: String,
+    pub registered: DateTime<Utc>,
+    /// Who registered it.
+    pub by: String,
+}
+
+impl Record for KtpCard {
+    const TABLE: &'static str = "ktp_card";
+    fn id(&self) -> &str {
+        &self.uid
+    }
+    fn index_keys(&self) -> Vec<(&'static str, String)> {
+        vec![("resident", self.resident_id.clone())]
+    }
+}
+
+/// A card reader types the chip's UID as hex (8, 14 or 20 digits for a 4-,
+/// 7- or 10-byte UID), some as a decimal number, sometimes with spaces or
+/// colons. Normalised to upper-case digits and A–F; None for anything else,
+/// and for a 16-digit number, which is a NIK.
+pub fn card_uid(typed: &str) -> Option<String> {
+    let uid: String = typed.chars().filter(|c| !matches!(c, ' ' | ':' | '-')).map(|c| c.to_ascii_uppercase()).collect();
+    let ok = (8..=20).contains(&uid.len()) && uid.bytes().all(|b| b.is_ascii_hexdigit());
+    let nik_like = uid.len() == 16 && uid.bytes().all(|b| b.is_ascii_digit());
+    (ok && !nik_like).then_some(uid)
 }
 
 /// A bearer token for kiosks and integrations, issued by an admin. Stored as

@@ -1,7 +1,7 @@
 //! Accounts, sign-in, sessions and tokens. The web pages, the JSON API and the
 //! CLI all come through here.
 
-use super::model::{ApiToken, Identity, Role, Session, User, warga_username};
+use super::model::{ApiToken, Identity, KtpCard, Role, Session, User, card_uid, warga_username};
 use super::password::{self, Weak};
 use crate::store::{Change, Durability, Op, Store, StoreError};
 use chrono::{Duration, Utc};
@@ -26,6 +26,10 @@ pub enum AuthError {
     Throttled(u64),
     #[error("this role may not do that")]
     Forbidden,
+    #[error("not a card number a card reader types")]
+    BadCard,
+    #[error("this card is registered to another resident")]
+    CardTaken,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -43,6 +47,8 @@ impl AuthError {
             AuthError::BadCredentials => "auth.signin.failed",
             AuthError::Throttled(_) => "auth.signin.throttled",
             AuthError::Forbidden => "error.forbidden",
+            AuthError::BadCard => "auth.card.format",
+            AuthError::CardTaken => "auth.card.taken",
             AuthError::Store(_) | AuthError::Other(_) => "error.internal",
         }
     }
@@ -185,12 +191,28 @@ pub fn new_token() -> String {
     hex::encode(rand::random::<[u8; 32]>())
 }
 
+/// How long a new session lives, and whether it was opened at the kiosk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lifetime {
+    pub minutes: i64,
+    pub kiosk: bool,
+}
+
+impl Lifetime {
+    pub fn hours(hours: i64) -> Lifetime {
+        Lifetime { minutes: hours * 60, kiosk: false }
+    }
+    pub fn kiosk(minutes: i64) -> Lifetime {
+        Lifetime { minutes, kiosk: true }
+    }
+}
+
 /// Checks the credentials and opens a new session (a new token every time, so
 /// a token planted before sign-in is worthless). Returns the cookie token.
 pub fn sign_in(
     store: &Store,
     throttle: &Throttle,
-    session_hours: i64,
+    lifetime: Lifetime,
     username: &str,
     secret: &str,
     user_agent: &str,
@@ -224,12 +246,14 @@ pub fn sign_in(
         id: token_id(&token),
         username: user.username.clone(),
         created: now,
-        expires: now + Duration::hours(session_hours),
+        expires: now + Duration::minutes(lifetime.minutes),
         user_agent: user_agent.chars().take(200).collect(),
         csrf: new_token(),
         reauth_at: Some(now),
+        kiosk: lifetime.kiosk,
     };
-    store.commit(&user.username, vec![Change::put(&session)?.with_detail("signed in")], Durability::Durable)?;
+    let detail = if lifetime.kiosk { "signed in at the kiosk" } else { "signed in" };
+    store.commit(&user.username, vec![Change::put(&session)?.with_detail(detail)], Durability::Durable)?;
     Ok((token, session))
 }
 
@@ -324,6 +348,71 @@ pub fn reauthenticate(store: &Store, throttle: &Throttle, identity: &Identity, s
     Ok(())
 }
 
+/// Registers a resident's e-KTP card by the UID the reader typed. The same
+/// card again for the same resident changes nothing; a card registered to
+/// someone else is refused (the holder must remove it first: a lost card).
+pub fn register_card(store: &Store, actor: &str, resident_id: &str, typed: &str) -> Result<KtpCard> {
+    let uid = card_uid(typed).ok_or(AuthError::BadCard)?;
+    let card = KtpCard { uid: uid.clone(), resident_id: resident_id.into(), registered: Utc::now(), by: actor.into() };
+    let (_, card) = store.commit_with(actor, Durability::Durable, |s| match s.get::<KtpCard>(&uid)? {
+        Some(c) if c.resident_id == resident_id => Ok((vec![], c)),
+        Some(_) => Err(AuthError::CardTaken),
+        None => Ok((vec![Change::put(&card)?.with_detail(format!("e-KTP card of resident {resident_id}"))], card)),
+    })?;
+    Ok(card)
+}
+
+/// Removes a resident's card (lost or replaced). False if the resident holds
+/// no such card.
+pub fn remove_card(store: &Store, actor: &str, resident_id: &str, typed: &str) -> Result<bool> {
+    let Some(uid) = card_uid(typed) else { return Ok(false) };
+    match store.get::<KtpCard>(&uid)? {
+        Some(c) if c.resident_id == resident_id => {
+            let change = Change::delete::<KtpCard>(&uid).with_detail(format!("e-KTP card of resident {resident_id}"));
+            store.commit(actor, vec![change], Durability::Durable)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+pub fn cards_of(store: &Store, resident_id: &str) -> Vec<KtpCard> {
+    store.find_by("resident", resident_id).unwrap_or_default()
+}
+
+/// What a resident typed (or the card reader typed) in the kiosk's one field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum KioskId {
+    Nik(String),
+    Card(String),
+}
+
+impl KioskId {
+    /// A 16-digit NIK, or else a card UID; None for neither.
+    pub fn parse(typed: &str) -> Option<KioskId> {
+        let nik = crate::residents::nik::normalize(typed);
+        if nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit()) {
+            return Some(KioskId::Nik(nik));
+        }
+        card_uid(typed).map(KioskId::Card)
+    }
+
+    /// The account to sign in to. An unregistered card gets a name no
+    /// account has, so it fails like a wrong PIN and is throttled the same.
+    pub fn account(&self, store: &Store) -> Result<String> {
+        Ok(match self {
+            KioskId::Nik(nik) => warga_username(nik),
+            KioskId::Card(uid) => match store.get::<KtpCard>(uid)? {
+                Some(card) => match crate::residents::operations::get(store, &card.resident_id) {
+                    Some(r) => warga_username(&r.nik),
+                    None => format!("card:{uid}"),
+                },
+                None => format!("card:{uid}"),
+            },
+        })
+    }
+}
+
 pub fn issue_api_token(store: &Store, actor: &str, username: &str, label: &str) -> Result<String> {
     active_user(store, username)?.ok_or_else(|| AuthError::NoSuchUser(username.into()))?;
     let token = format!("balai_{}", new_token());
@@ -353,9 +442,12 @@ mod tests {
         let (_d, s) = store();
         let t = Throttle::new(100);
         add_user(&s, "test", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
-        assert!(matches!(sign_in(&s, &t, 12, "sari", "wrong password!!", "ua"), Err(AuthError::BadCredentials)));
-        let (tok1, _) = sign_in(&s, &t, 12, "sari", "kopi tubruk di balai", "ua").unwrap();
-        let (tok2, _) = sign_in(&s, &t, 12, "sari", "kopi tubruk di balai", "ua").unwrap();
+        assert!(matches!(
+            sign_in(&s, &t, Lifetime::hours(12), "sari", "wrong password!!", "ua"),
+            Err(AuthError::BadCredentials)
+        ));
+        let (tok1, _) = sign_in(&s, &t, Lifetime::hours(12), "sari", "kopi tubruk di balai", "ua").unwrap();
+        let (tok2, _) = sign_in(&s, &t, Lifetime::hours(12), "sari", "kopi tubruk di balai", "ua").unwrap();
         assert_ne!(tok1, tok2);
         let id = identity_from_session(&s, &tok1).unwrap().unwrap();
         assert_eq!(id.role, Role::Operator);
@@ -365,7 +457,10 @@ mod tests {
         assert!(identity_from_session(&s, &tok2).unwrap().is_some());
         set_disabled(&s, "admin", "sari", true).unwrap();
         assert!(identity_from_session(&s, &tok2).unwrap().is_none(), "disabling ends sessions");
-        assert!(matches!(sign_in(&s, &t, 12, "sari", "kopi tubruk di balai", "ua"), Err(AuthError::BadCredentials)));
+        assert!(matches!(
+            sign_in(&s, &t, Lifetime::hours(12), "sari", "kopi tubruk di balai", "ua"),
+            Err(AuthError::BadCredentials)
+        ));
     }
 
     #[test]
@@ -374,9 +469,9 @@ mod tests {
         let t = Throttle::new(100);
         add_user(&s, "test", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
         let before = s.last_seq().unwrap();
-        let _ = sign_in(&s, &t, 12, "nobody-here", "kopi tubruk di balai", "ua");
+        let _ = sign_in(&s, &t, Lifetime::hours(12), "nobody-here", "kopi tubruk di balai", "ua");
         assert_eq!(s.last_seq().unwrap(), before, "an unknown name writes nothing");
-        let _ = sign_in(&s, &t, 12, "sari", "wrong password!!", "ua");
+        let _ = sign_in(&s, &t, Lifetime::hours(12), "sari", "wrong password!!", "ua");
         let last = s.log_rev().next().unwrap().unwrap();
         assert_eq!((last.id.as_str(), last.detail.as_str()), ("sari", "sign-in failed"));
     }
@@ -411,6 +506,43 @@ mod tests {
             add_user(&s, "t", "sari", "S", Role::Admin, "kopi tubruk di balai"),
             Err(AuthError::Exists(_))
         ));
+    }
+
+    #[test]
+    fn cards_register_once_resolve_to_their_resident_and_can_be_removed() {
+        let (_d, s) = store();
+        let c = register_card(&s, "op", "r1", " 04:a2:2b:1a ").unwrap();
+        assert_eq!(c.uid, "04A22B1A");
+        assert_eq!(register_card(&s, "op", "r1", "04a22b1a").unwrap().uid, "04A22B1A", "again: no change");
+        assert!(matches!(register_card(&s, "op", "r2", "04A22B1A"), Err(AuthError::CardTaken)));
+        assert!(matches!(register_card(&s, "op", "r2", "hello"), Err(AuthError::BadCard)));
+        assert!(matches!(register_card(&s, "op", "r2", "3310050101900001"), Err(AuthError::BadCard)), "a NIK");
+        assert_eq!(cards_of(&s, "r1").len(), 1);
+        assert!(!remove_card(&s, "op", "r2", "04A22B1A").unwrap(), "only the holder's card is removed");
+        assert!(remove_card(&s, "op", "r1", "04A22B1A").unwrap());
+        assert!(cards_of(&s, "r1").is_empty());
+        assert_eq!(KioskId::Card("04A22B1A".into()).account(&s).unwrap(), "card:04A22B1A");
+    }
+
+    #[test]
+    fn kiosk_ids_tell_a_nik_from_a_card() {
+        assert_eq!(KioskId::parse("3310050101900001"), Some(KioskId::Nik("3310050101900001".into())));
+        assert_eq!(KioskId::parse("3310 0501 0190 0001"), Some(KioskId::Nik("3310050101900001".into())));
+        assert_eq!(KioskId::parse("04a22b1a5c6d80"), Some(KioskId::Card("04A22B1A5C6D80".into())));
+        assert_eq!(KioskId::parse("0123456789"), Some(KioskId::Card("0123456789".into())), "decimal readers");
+        assert_eq!(KioskId::parse("budi"), None);
+        assert_eq!(KioskId::parse(""), None);
+    }
+
+    #[test]
+    fn kiosk_sessions_are_short_and_marked() {
+        let (_d, s) = store();
+        let t = Throttle::new(100);
+        add_user(&s, "test", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
+        let (_, session) = sign_in(&s, &t, Lifetime::kiosk(10), "sari", "kopi tubruk di balai", "ua").unwrap();
+        assert!(session.kiosk);
+        let left = session.expires - session.created;
+        assert_eq!(left, Duration::minutes(10));
     }
 
     #[test]

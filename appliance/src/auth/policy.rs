@@ -56,6 +56,9 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/signin", Public),
     rule("POST", "/signin/staff", Public),
     rule("POST", "/signin/warga", Public),
+    // the office kiosk: residents sign in with NIK or e-KTP card, always with the PIN
+    rule("GET", "/kiosk", Public),
+    rule("POST", "/kiosk/signin", Public),
     rule("GET", "/api/v1/openapi.json", Public),
     // every account
     rule("POST", "/signout", SignedIn),
@@ -111,6 +114,11 @@ pub const POLICY: &[Rule] = &[
     rule("GET", "/letters/types/{code}", Roles(ADMIN)),
     rule("POST", "/letters/types/{code}", Roles(ADMIN)),
     rule("POST", "/letters/types/{code}/preview", Roles(ADMIN)),
+    // a resident's e-KTP card for the kiosk's reader
+    rule("POST", "/residents/{id}/card", Roles(REGISTER_WRITE)),
+    rule("POST", "/residents/{id}/card/remove", Roles(REGISTER_WRITE)),
+    // photos attached to requests (KTP, KK): staff who handle requests
+    rule("GET", "/files/{id}", Roles(REGISTER_READ)),
     // administration
     rule("GET", "/audit", Roles(ADMIN)),
     rule("POST", "/audit/verify", Roles(ADMIN)),

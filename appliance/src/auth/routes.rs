@@ -35,6 +35,9 @@ pub fn endpoints() -> Vec<Endpoint> {
         get("/audit", web::get().to(audit)),
         post("/audit/verify", web::post().to(audit_verify)),
     ]
+    .into_iter()
+    .chain(super::kiosk::endpoints())
+    .collect()
 }
 
 #[derive(Deserialize)]
@@ -115,31 +118,48 @@ async fn complete_signin(
     mut props: SigninProps,
 ) -> HttpResponse {
     let lang = pages::lang(req);
-    let agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let (app2, user, secret) = (app.clone(), username.to_string(), secret.to_string());
-    let hours = app.config.auth.session_hours;
-    // argon2 takes tens of milliseconds: keep it off the async workers.
-    let result =
-        web::block(move || operations::sign_in(&app2.store, &app2.throttle, hours, &user, &secret, &agent)).await;
-    match result {
-        Ok(Ok((token, session))) => {
-            let default = if session.username.starts_with("warga:") { "/me" } else { "/dashboard" };
-            let target = if next.is_empty() { default } else { safe_next(next) };
-            let mut resp = see_other(target);
-            let _ = resp.add_cookie(&guard::session_cookie(&token, hours));
-            let _ = resp.add_removal_cookie(&guard::expired_cookie(guard::PRE_COOKIE));
-            resp
-        }
-        Ok(Err(AuthError::Throttled(secs))) => {
+    let lifetime = operations::Lifetime::hours(app.config.auth.session_hours);
+    match open_session(req, app, username, secret, lifetime, next).await {
+        Ok(resp) => resp,
+        Err(AuthError::Throttled(secs)) => {
             props.error = Some(tf(lang, "auth.signin.throttled", &[("seconds", &secs.to_string())]));
             render_signin(req, props, 429)
         }
-        Ok(Err(e)) => {
+        Err(e @ (AuthError::Store(_) | AuthError::Other(_))) => {
+            tracing::error!(error = %e, "sign-in failed");
+            pages::error_page(req, 500, "error.internal")
+        }
+        Err(e) => {
             props.error = Some(t(lang, e.key()));
             render_signin(req, props, 401)
         }
-        Err(_) => pages::error_page(req, 500, "error.internal"),
     }
+}
+
+/// Checks the credentials (off the async workers: argon2 takes tens of
+/// milliseconds) and, when they hold, answers with the session cookie and a
+/// redirect to `next` or the account's home. Used by both sign-in forms and
+/// the kiosk.
+pub(super) async fn open_session(
+    req: &HttpRequest,
+    app: &web::Data<App>,
+    username: &str,
+    secret: &str,
+    lifetime: operations::Lifetime,
+    next: &str,
+) -> Result<HttpResponse, AuthError> {
+    let agent = req.headers().get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let (app2, user, secret) = (app.clone(), username.to_string(), secret.to_string());
+    let (token, session) =
+        web::block(move || operations::sign_in(&app2.store, &app2.throttle, lifetime, &user, &secret, &agent))
+            .await
+            .map_err(|e| AuthError::Other(e.to_string()))??;
+    let default = if session.username.starts_with("warga:") { "/me" } else { "/dashboard" };
+    let target = if next.is_empty() { default } else { safe_next(next) };
+    let mut resp = see_other(target);
+    let _ = resp.add_cookie(&guard::session_cookie(&token, lifetime.minutes));
+    let _ = resp.add_removal_cookie(&guard::expired_cookie(guard::PRE_COOKIE));
+    Ok(resp)
 }
 
 async fn signout(
@@ -151,7 +171,9 @@ async fn signout(
     if operations::sign_out(&app.store, &actor.0).is_err() {
         return pages::error_page(&req, 500, "error.internal");
     }
-    let mut resp = see_other("/");
+    // The kiosk is ready for the next resident at once.
+    let kiosk = actor.0.session.as_ref().is_some_and(|s| s.kiosk);
+    let mut resp = see_other(if kiosk { "/kiosk" } else { "/" });
     let _ = resp.add_removal_cookie(&guard::expired_cookie(guard::SESSION_COOKIE));
     resp
 }

@@ -34,6 +34,7 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::letters::api::endpoints());
     all.extend(crate::outbox::routes::endpoints());
     all.extend(crate::queue::routes::endpoints());
+    all.extend(crate::files::routes::endpoints());
     all
 }
 

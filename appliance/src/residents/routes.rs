@@ -256,11 +256,22 @@ fn detail_page(
     form: LifeEventForm,
     status: u16,
 ) -> HttpResponse {
+    html(status, balai_ui::render_resident_detail(detail_props(req, app, actor, r, form)))
+}
+
+/// The resident page's props (also for the e-KTP card form's errors, in auth::kiosk).
+pub(crate) fn detail_props(
+    req: &HttpRequest,
+    app: &App,
+    actor: &Actor,
+    r: Resident,
+    form: LifeEventForm,
+) -> ResidentDetailProps {
     let lang = pages::lang(req);
     let full = views::sees_full_nik(Some(&actor.0));
     let role = Some(actor.0.role);
     let allowed = |m, p| crate::auth::policy::find(m, p).is_some_and(|rule| rule.access.allows(role));
-    let props = ResidentDetailProps {
+    ResidentDetailProps {
         shell: shell(req),
         id: r.id.clone(),
         fields: views::display_fields(&r, &kk_of(app, &r), lang, full),
@@ -271,8 +282,16 @@ fn detail_page(
         can_record_event: allowed("POST", "/residents/{id}/events"),
         can_print_report: allowed("GET", "/residents/{id}/access-report"),
         event_form: form,
-    };
-    html(status, balai_ui::render_resident_detail(props))
+        card: card_section(req, app, &r.id, allowed("POST", "/residents/{id}/card")),
+    }
+}
+
+fn card_section(req: &HttpRequest, app: &App, resident_id: &str, can_register: bool) -> balai_ui::KtpCardSection {
+    let cards = crate::auth::operations::cards_of(&app.store, resident_id)
+        .into_iter()
+        .map(|c| balai_ui::KtpCardRow { uid: c.uid, registered: local_time(req, c.registered), by: c.by })
+        .collect();
+    balai_ui::KtpCardSection { cards, can_register, ..Default::default() }
 }
 
 #[derive(Deserialize)]

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod duplicates;
 pub mod family_detail;
 pub mod import;
+pub mod kiosk;
 pub mod landing;
 pub mod letters;
 pub mod message;

@@ -28,6 +28,31 @@ pub struct LifeEventForm {
     pub errors: Vec<FieldMessage>,
 }
 
+/// One registered e-KTP card.
+#[derive(Clone, Debug, Default)]
+pub struct KtpCardRow {
+    /// The card's number as the reader types it (normalised).
+    pub uid: String,
+    /// When, already formatted.
+    pub registered: String,
+    /// Who registered it.
+    pub by: String,
+}
+
+/// The resident's e-KTP cards for the kiosk, and the form to register one
+/// (field `uid`).
+#[derive(Clone, Debug, Default)]
+pub struct KtpCardSection {
+    /// Registered cards.
+    pub cards: Vec<KtpCardRow>,
+    /// Show the section with its forms.
+    pub can_register: bool,
+    /// The number typed, shown again after an error.
+    pub value: String,
+    /// Why the number was refused.
+    pub error: Option<String>,
+}
+
 /// Props of the resident page (GET `/residents/{id}`).
 #[derive(Clone, Debug, Default)]
 pub struct ResidentDetailProps {
@@ -51,6 +76,8 @@ pub struct ResidentDetailProps {
     pub can_print_report: bool,
     /// The life-event form (values and errors after a failed submit).
     pub event_form: LifeEventForm,
+    /// e-KTP cards for the kiosk.
+    pub card: KtpCardSection,
 }
 
 /// The resident page component.
@@ -64,6 +91,7 @@ pub fn ResidentDetailView(props: ResidentDetailProps) -> impl IntoView {
             {fields_view(lang, &props.fields, props.show_full_nik, props.family_id.clone())}
             {timeline(lang, props.timeline.clone())}
             {props.can_record_event.then(|| event_form(lang, &props))}
+            {props.card.can_register.then(|| card_section(lang, &props))}
         </Page>
     }
 }
@@ -190,6 +218,49 @@ fn event_form(lang: Lang, p: &ResidentDetailProps) -> impl IntoView + use<> {
                 {field(lang, target)}
                 {field(lang, note)}
                 <button type="submit" class="btn btn-primary">{t(lang, "action.save")}</button>
+            </form>
+        </section>
+    }
+}
+
+fn card_section(lang: Lang, p: &ResidentDetailProps) -> impl IntoView + use<> {
+    let id = url_encode(&p.id);
+    let csrf = p.shell.csrf.clone();
+    let rows = p
+        .card
+        .cards
+        .iter()
+        .map(|c| {
+            let remove = format!("/residents/{id}/card/remove");
+            view! {
+                <li>
+                    <span class="mono">{c.uid.clone()}</span> " · " {c.registered.clone()} " · " {c.by.clone()} " "
+                    <form class="inline" method="post" action=remove>
+                        {csrf_field(&csrf)}
+                        <input type="hidden" name="uid" value=c.uid.clone()/>
+                        <button type="submit" class="btn btn-small btn-danger">{t(lang, "card.remove")}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    let list = if p.card.cards.is_empty() {
+        view! { <p class="empty">{t(lang, "card.none")}</p> }.into_any()
+    } else {
+        view! { <ul>{rows}</ul> }.into_any()
+    };
+    let uid = Field::new("uid", t(lang, "card.uid"), &p.card.value)
+        .help(t(lang, "card.uid_help"))
+        .autocomplete("off")
+        .error(p.card.error.clone());
+    view! {
+        <section class="card" id="ktp-card" aria-labelledby="ktp-card-h">
+            <h2 id="ktp-card-h">{t(lang, "card.title")}</h2>
+            {list}
+            <form method="post" action=format!("/residents/{id}/card")>
+                {csrf_field(&p.shell.csrf)}
+                {field(lang, uid)}
+                <button type="submit" class="btn btn-primary">{t(lang, "card.register")}</button>
             </form>
         </section>
     }
