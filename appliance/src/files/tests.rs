@@ -4,7 +4,7 @@
 
 use super::model::{PhotoError, PhotoLimits, StoredFile, valid_sha256};
 use super::operations::{path_for, read, store_photo, store_photo_with};
-use crate::store::Store;
+use crate::store::{Record, Store};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageEncoder, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 use proptest::prelude::*;
@@ -314,5 +314,62 @@ proptest! {
         let mut bytes = magic.to_vec();
         bytes.extend_from_slice(&tail);
         let _ = store_photo(&fx.store, &fx.files, "t", &bytes);
+    }
+}
+
+/// The real guard, policy table and handler (without TLS): staff see the
+/// photo with private, no-sniff headers and the view is audited; a resident
+/// is refused; an id that is no photo is a 404.
+#[actix_web::test]
+async fn staff_see_a_stored_photo_and_each_view_is_audited() {
+    use crate::auth::guard::{SESSION_COOKIE, guard};
+    use crate::auth::model::Role;
+    use crate::auth::operations::{self as auth, Lifetime};
+    use actix_web::{App as ActixApp, cookie::Cookie, middleware::from_fn, test, web};
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = crate::config::Config { data_dir: dir.path().to_path_buf(), ..Default::default() };
+    let app = crate::app::App::open(config).unwrap();
+    let files = super::operations::files_dir(&app.config);
+    let photo = store_photo(&app.store, &files, "warga:1", &jpeg(640, 480)).unwrap();
+    auth::add_user(&app.store, "t", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
+    auth::add_user(&app.store, "t", "kader", "Kader", Role::Kader, "kopi tubruk di balai").unwrap();
+    let throttle = auth::Throttle::new(100);
+    let (staff, _) = auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "sari", "kopi tubruk di balai", "t").unwrap();
+    let (kader, _) = auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "kader", "kopi tubruk di balai", "t").unwrap();
+    let data = web::Data::new(app);
+    let service = test::init_service(
+        ActixApp::new().app_data(data.clone()).wrap(from_fn(guard)).configure(crate::http::registry::configure),
+    )
+    .await;
+    let get = |path: String, token: Option<&str>| {
+        let mut req = test::TestRequest::get().uri(&path);
+        if let Some(t) = token {
+            req = req.cookie(Cookie::new(SESSION_COOKIE, t.to_string()));
+        }
+        req.to_request()
+    };
+
+    let resp = test::call_service(&service, get(format!("/files/{}", photo.sha256), Some(&staff))).await;
+    assert_eq!(resp.status(), 200);
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert_eq!(header("content-type"), "image/jpeg");
+    assert!(header("cache-control").starts_with("private"), "{}", header("cache-control"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    let body = test::read_body(resp).await;
+    assert_eq!(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&body)), photo.sha256);
+    let views = data.store.log_for(StoredFile::TABLE, &photo.sha256).unwrap();
+    assert!(
+        views.iter().any(|e| e.op == crate::store::Op::View && e.actor == "sari"),
+        "the view is not in the log: {views:?}"
+    );
+
+    let resp = test::call_service(&service, get(format!("/files/{}", photo.sha256), Some(&kader))).await;
+    assert_eq!(resp.status(), 403, "a kader does not handle requests");
+    let resp = test::call_service(&service, get(format!("/files/{}", photo.sha256), None)).await;
+    assert_eq!(resp.status(), 303, "anonymous: to sign-in");
+    for bad in ["..%2F..%2Fetc%2Fpasswd", &"a".repeat(64), &photo.sha256.to_uppercase(), "0"] {
+        let resp = test::call_service(&service, get(format!("/files/{bad}"), Some(&staff))).await;
+        assert_eq!(resp.status(), 404, "{bad}");
     }
 }
