@@ -91,6 +91,10 @@ fn card_or_nik_with_the_pin_signs_in_for_a_short_session_and_a_card_alone_never_
     let me = card_user.page("/me");
     assert_eq!(me.status, 200);
     assert!(me.text().contains("kiosk-done"), "no Selesai button on a kiosk session's page");
+    assert!(
+        me.text().contains("http-equiv=\"refresh\"") && me.text().contains(";url=/kiosk"),
+        "a kiosk page must return to the kiosk by itself when the session ends"
+    );
     let out = card_user.signout();
     assert_eq!(out.location().as_deref(), Some("/kiosk"), "Selesai returns to the kiosk");
     assert_eq!(card_user.page("/me").status, 303, "signed out");
@@ -100,10 +104,17 @@ fn card_or_nik_with_the_pin_signs_in_for_a_short_session_and_a_card_alone_never_
     let r = kiosk_signin(&nik_user, &nik, &pin);
     assert_eq!(r.status, 303, "{r:?}");
     assert_eq!(max_age(&r), kiosk_age);
+    // Back at the kiosk page (the screen's timer, or the next resident): the session ends.
+    assert_eq!(nik_user.page("/me").status, 200);
+    let r = nik_user.page("/kiosk");
+    assert_eq!(r.status, 303, "{r:?}");
+    assert_eq!(nik_user.page("/me").status, 303, "the kiosk page left the session open");
     let phone = balai.client();
     let r = phone.signin_warga(&nik, &pin);
     assert!(max_age(&r) > kiosk_age, "the kiosk session must end sooner than a normal one");
     assert!(!phone.page("/me").text().contains("kiosk-done"), "Selesai only on kiosk sessions");
+    assert_eq!(phone.page("/kiosk").status, 200);
+    assert_eq!(phone.page("/me").status, 200, "opening /kiosk ends only kiosk sessions");
 
     // A lost card is removed and no longer signs in.
     let r = card_form(&operator, &resident, "card/remove", CARD_TYPED);

@@ -20,9 +20,11 @@ pub struct Shell {
     pub flash: Option<Flash>,
     /// The path (with query) of this page, used as `next` of the language switch.
     pub current_path: String,
-    /// Signed in at the office kiosk: every page shows a large "Selesai"
-    /// (sign out) button, so the next resident does not find the session open.
-    pub kiosk: bool,
+    /// Signed in at the office kiosk, with this many seconds of the session
+    /// left: every page shows a large "Selesai" (sign out) button, and when
+    /// the session ends the screen goes back to the kiosk by itself, so the
+    /// next resident does not find someone's data on it.
+    pub kiosk_seconds_left: Option<i64>,
 }
 
 /// The signed-in user as shown in the header.

@@ -35,6 +35,7 @@ pub fn Page(shell: Shell, title: String, children: Children) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <title>{head_title}</title>
                 <link rel="stylesheet" href="/static/balai.css"/>
+                {kiosk_refresh(&shell)}
             </head>
             <body>
                 <a class="skip" href="#main">{t(lang, "shell.skip")}</a>
@@ -54,9 +55,18 @@ pub fn Page(shell: Shell, title: String, children: Children) -> impl IntoView {
     }
 }
 
+/// At the end of a kiosk session the screen returns to the kiosk (which ends
+/// the session), without a script: a resident who walked away leaves no
+/// data on the screen. Timed to the session's end, so a form being filled in
+/// is never wiped while it could still be sent.
+fn kiosk_refresh(shell: &Shell) -> Option<impl IntoView + use<>> {
+    let left = shell.kiosk_seconds_left.filter(|_| shell.user.is_some())?;
+    Some(view! { <meta http-equiv="refresh" content=format!("{};url=/kiosk", left.max(1))/> })
+}
+
 /// The kiosk's "Selesai" button, first on every page of a kiosk session.
 fn kiosk_done(shell: &Shell) -> Option<impl IntoView + use<>> {
-    (shell.kiosk && shell.user.is_some()).then(|| {
+    (shell.kiosk_seconds_left.is_some() && shell.user.is_some()).then(|| {
         let lang = shell.lang;
         view! {
             <form class="kiosk-done" method="post" action="/signout">

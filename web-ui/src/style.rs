@@ -132,12 +132,12 @@ thead th { background: var(--soft); }
 .kiosk-form { padding: 1rem 1.25rem; }
 .kiosk-field label { font-size: 1.35rem; font-weight: 700; }
 .kiosk-field input { font-size: 2rem; min-height: 64px; width: 100%; letter-spacing: .08em; }
-.kiosk-go { min-height: 72px; font-size: 1.5rem; width: 100%; margin-top: .5rem; }
+.kiosk .kiosk-go { min-height: 72px; font-size: 1.5rem; width: 100%; margin-top: .5rem; }
 .kiosk-msg { font-size: 1.25rem; }
 .kiosk-big { font-size: 1.5rem; font-weight: 700; color: var(--ok); margin: .25rem 0; }
 .kiosk-note { color: var(--muted); }
 .kiosk-done { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: 0 0 1rem; }
-.kiosk-done .btn-big { min-height: 64px; font-size: 1.4rem; width: auto; padding: .5rem 2.5rem; }
+.kiosk-done .btn.btn-big { min-height: 64px; font-size: 1.4rem; width: auto; padding: .5rem 2.5rem; }
 .photo { margin: 0 0 1rem; }
 .photo img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 @media (max-width: 599.98px) {

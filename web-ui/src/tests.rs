@@ -19,7 +19,7 @@ fn shell(lang: Lang) -> Shell {
         ],
         flash: Some(Flash { kind: FlashKind::Success, text: format!("ok {EVIL}") }),
         current_path: "/residents?q=a b".into(),
-        kiosk: false,
+        kiosk_seconds_left: None,
     }
 }
 
@@ -190,6 +190,27 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                     errors: vec![("date".into(), format!("tanggal {EVIL}"))],
                     ..LifeEventForm::default()
                 },
+                card: KtpCardSection {
+                    cards: vec![KtpCardRow {
+                        uid: "04A22B1A".into(),
+                        registered: "01-01-2026".into(),
+                        by: EVIL.into(),
+                    }],
+                    can_register: true,
+                    value: EVIL.into(),
+                    error: Some(format!("kartu {EVIL}")),
+                },
+            }),
+        ),
+        (
+            "kiosk",
+            render_kiosk(KioskProps {
+                shell: s.clone(),
+                id_value: EVIL.into(),
+                card_read: false,
+                ask_pin: true,
+                error: Some(format!("gagal {EVIL}")),
+                session_minutes: 10,
             }),
         ),
         (
@@ -530,6 +551,27 @@ fn every_post_form_carries_the_csrf_field() {
 }
 
 #[test]
+fn a_kiosk_session_shows_selesai_and_returns_to_the_kiosk_by_itself() {
+    let mut s = shell(Lang::Id);
+    s.kiosk_seconds_left = Some(540);
+    let html = render_kiosk(KioskProps { shell: s.clone(), ..KioskProps::default() });
+    assert!(html.contains("kiosk-done") && html.contains("content=\"540;url=/kiosk\""), "{html}");
+    let plain = render_kiosk(KioskProps { shell: shell(Lang::Id), ..KioskProps::default() });
+    assert!(!plain.contains("kiosk-done") && !plain.contains("http-equiv"));
+    // A card that was read is carried hidden, and the cursor waits in the PIN field.
+    let read = render_kiosk(KioskProps {
+        shell: shell(Lang::Id),
+        id_value: "04A2".into(),
+        card_read: true,
+        ask_pin: true,
+        ..KioskProps::default()
+    });
+    assert!(read.contains(r#"type="hidden" name="id" value="04A2""#));
+    assert!(read.contains(r#"id="kiosk-pin" name="pin""#) && read.contains("autofocus"));
+    assert!(!read.contains(r#"id="kiosk-id""#));
+}
+
+#[test]
 fn key_texts_appear_in_both_languages() {
     let expect: &[(&str, &[&str])] = &[
         ("landing", &["landing.dpo", "profile.kepala_desa", "landing.population"]),
@@ -537,7 +579,11 @@ fn key_texts_appear_in_both_languages() {
         ("reauth", &["reauth.title"]),
         ("dashboard", &["dash.residents", "dash.recent", "residents.add"]),
         ("resident_list", &["residents.add", "residents.import", "residents.export_csv", "pager.next"]),
-        ("resident_detail", &["group.identity", "group.parents", "resident.timeline", "event.pindah_keluarga"]),
+        (
+            "resident_detail",
+            &["group.identity", "group.parents", "resident.timeline", "event.pindah_keluarga", "card.register"],
+        ),
+        ("kiosk", &["kiosk.id.label", "kiosk.pin.label", "kiosk.id.help"]),
         ("resident_form", &["group.birth", "form.ack_warnings", "form.fix_errors", "field.tanggallahir"]),
         ("family_detail", &["family.members", "family.kk_history"]),
         ("import", &["import.template", "import.row", "import.upload"]),

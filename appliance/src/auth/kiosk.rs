@@ -27,8 +27,20 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
+/// Coming back to the kiosk page ends a kiosk session: the screen is the
+/// next resident's. (Only kiosk sessions: a phone or desk session that opens
+/// /kiosk is left alone.)
 async fn kiosk_page(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
-    render(&req, &app, KioskProps::default(), 200)
+    let kiosk_session = guard::identity_of(&req).filter(|i| i.session.as_ref().is_some_and(|s| s.kiosk));
+    let Some(identity) = kiosk_session else {
+        return render(&req, &app, KioskProps::default(), 200);
+    };
+    if operations::sign_out(&app.store, &identity).is_err() {
+        return pages::error_page(&req, 500, "error.internal");
+    }
+    let mut resp = see_other("/kiosk");
+    let _ = resp.add_removal_cookie(&guard::expired_cookie(guard::SESSION_COOKIE));
+    resp
 }
 
 /// The kiosk page with the pre-session CSRF token (double submit, as on

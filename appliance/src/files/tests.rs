@@ -335,8 +335,10 @@ async fn staff_see_a_stored_photo_and_each_view_is_audited() {
     auth::add_user(&app.store, "t", "sari", "Sari", Role::Operator, "kopi tubruk di balai").unwrap();
     auth::add_user(&app.store, "t", "kader", "Kader", Role::Kader, "kopi tubruk di balai").unwrap();
     let throttle = auth::Throttle::new(100);
-    let (staff, _) = auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "sari", "kopi tubruk di balai", "t").unwrap();
-    let (kader, _) = auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "kader", "kopi tubruk di balai", "t").unwrap();
+    let (staff, _) =
+        auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "sari", "kopi tubruk di balai", "t").unwrap();
+    let (kader, _) =
+        auth::sign_in(&app.store, &throttle, Lifetime::hours(1), "kader", "kopi tubruk di balai", "t").unwrap();
     let data = web::Data::new(app);
     let service = test::init_service(
         ActixApp::new().app_data(data.clone()).wrap(from_fn(guard)).configure(crate::http::registry::configure),

@@ -60,7 +60,10 @@ pub fn shell_for(req: &HttpRequest, identity: Option<&Identity>) -> Shell {
         nav,
         flash: None,
         current_path: req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default(),
-        kiosk: identity.and_then(|i| i.session.as_ref()).is_some_and(|s| s.kiosk),
+        kiosk_seconds_left: identity
+            .and_then(|i| i.session.as_ref())
+            .filter(|s| s.kiosk)
+            .map(|s| (s.expires - chrono::Utc::now()).num_seconds()),
     }
 }
 
