@@ -5,11 +5,16 @@
 //! methods on their own, which is why `prepare` uses `thumbnail` for large
 //! reductions.
 //!
-//!     cargo run --release -p balai --example photo_time
+//! Then stores 100 different 2 MB photos through `store_photo_with` from as
+//! many threads as the daemon decodes at once (one per core), into a fresh
+//! store, and reports the throughput: the photo part of "100 concurrent
+//! submissions with a 2 MB photo each".
+//!
+//!     cargo run --release -p balai --example photo_time [runs] [photos]
 //!     cargo run -p balai --example photo_time            # debug
 
 use balai::files::model::PhotoLimits;
-use balai::files::operations::prepare;
+use balai::files::operations::{prepare, store_photo_with};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use std::time::{Duration, Instant};
 
@@ -28,6 +33,16 @@ fn phone_photo() -> Vec<u8> {
     out.into_inner()
 }
 
+/// The same photo with one quantisation step changed: it decodes to other
+/// pixels, so every variant is a different stored file (no de-duplication).
+fn variant(photo: &[u8], n: usize) -> Vec<u8> {
+    let mut v = photo.to_vec();
+    let dqt = v.windows(2).position(|w| w == [0xFF, 0xDB]).expect("a DQT segment");
+    let at = dqt + 5 + 1 + n % 60;
+    v[at] = v[at].saturating_add(1 + (n / 60) as u8).min(0xFE);
+    v
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -35,6 +50,7 @@ fn median(mut v: Vec<Duration>) -> Duration {
 
 fn main() {
     let runs: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5);
+    let photos: usize = std::env::args().nth(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let photo = phone_photo();
     let limits = PhotoLimits::default();
     println!("upload: 4000×3000 JPEG, {:.2} MB; {runs} runs", photo.len() as f64 / 1e6);
@@ -58,4 +74,30 @@ fn main() {
     let t = Instant::now();
     let _ = decoded.resize(1600, 1600, image::imageops::FilterType::Triangle);
     println!("resize Triangle to 1600 px: {:?}", t.elapsed());
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = balai::store::Store::open(&dir.path().join("store")).expect("store");
+    let files = dir.path().join("files");
+    let uploads: Vec<Vec<u8>> = (0..photos).map(|n| variant(&photo, n)).collect();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let t = Instant::now();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(upload) = uploads.get(i) else { break };
+                    store_photo_with(&store, &files, "bench", upload, &limits).expect("stored");
+                }
+            });
+        }
+    });
+    let took = t.elapsed();
+    let stored = store.count::<balai::files::model::StoredFile>();
+    println!(
+        "{photos} photos on {threads} threads: {:.1} s, {:.2} photos/s, {stored} distinct records",
+        took.as_secs_f64(),
+        photos as f64 / took.as_secs_f64()
+    );
 }
