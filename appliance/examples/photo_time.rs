@@ -43,6 +43,17 @@ fn variant(photo: &[u8], n: usize) -> Vec<u8> {
     v
 }
 
+/// CPU time (user + system) of this thread or process so far, from /proc: on
+/// a machine shared with other work, wall time says more about the others.
+fn cpu(which: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{which}/stat")).unwrap_or_default();
+    let after_name = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<i64> = after_name.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+    // utime and stime are fields 14 and 15 of the line; 11 and 12 after the name and state.
+    let ticks = fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0);
+    Duration::from_millis(ticks.max(0) as u64 * 10)
+}
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -56,13 +67,20 @@ fn main() {
     println!("upload: 4000×3000 JPEG, {:.2} MB; {runs} runs", photo.len() as f64 / 1e6);
     let mut times = Vec::new();
     let mut out_len = 0;
+    let cpu_start = cpu("thread-self");
     for _ in 0..runs {
         let t = Instant::now();
         let p = prepare(&photo, &limits).expect("a valid photo");
         times.push(t.elapsed());
         out_len = p.bytes.len();
     }
-    println!("prepare (sniff+decode+scale+encode): median {:?}, stored {} kB", median(times), out_len / 1000);
+    let cpu_each = (cpu("thread-self") - cpu_start) / runs as u32;
+    println!(
+        "prepare (sniff+decode+scale+encode): median {:?} wall, {:?} CPU each, stored {} kB",
+        median(times),
+        cpu_each,
+        out_len / 1000
+    );
 
     let decoded = image::load_from_memory(&photo).expect("decode");
     let t = Instant::now();
@@ -82,6 +100,7 @@ fn main() {
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let t = Instant::now();
+    let cpu_before = cpu("self");
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
@@ -94,9 +113,10 @@ fn main() {
         }
     });
     let took = t.elapsed();
+    let cpu_per_photo = (cpu("self") - cpu_before) / photos as u32;
     let stored = store.count::<balai::files::model::StoredFile>();
     println!(
-        "{photos} photos on {threads} threads: {:.1} s, {:.2} photos/s, {stored} distinct records",
+        "{photos} photos on {threads} threads: {:.1} s, {:.2} photos/s, {cpu_per_photo:?} CPU a photo, {stored} distinct records",
         took.as_secs_f64(),
         photos as f64 / took.as_secs_f64()
     );
