@@ -55,6 +55,7 @@ impl App {
         crate::village::operations::seed_from_config(&app.store, &app.config)?;
         crate::letters::operations::seed(&app.store)?;
         crate::queue::operations::seed_services(&app.store)?;
+        crate::files::operations::sweep_temporary(&crate::files::operations::files_dir(&app.config));
         app.index_now();
         Ok(app)
     }

@@ -46,9 +46,15 @@ async fn kiosk_page(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
 /// The kiosk page with the pre-session CSRF token (double submit, as on
 /// /signin).
 fn render(req: &HttpRequest, app: &App, mut props: KioskProps, status: u16) -> HttpResponse {
-    let (token, cookie) = guard::pre_session_token(req);
     props.shell = shell(req);
-    props.shell.csrf = token;
+    // Someone already signed in (a phone session) posts with their session's
+    // token; everyone else with the pre-session double-submit token.
+    let mut cookie = None;
+    if props.shell.csrf.is_empty() {
+        let (token, c) = guard::pre_session_token(req);
+        props.shell.csrf = token;
+        cookie = c;
+    }
     props.session_minutes = app.config.auth.kiosk_session_minutes;
     let mut resp = html(status, balai_ui::render_kiosk(props));
     if let Some(c) = cookie {

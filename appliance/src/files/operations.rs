@@ -221,6 +221,23 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::File::open(dir)?.sync_all()
 }
 
+/// Removes temporary files a crash left behind (a write cut short before
+/// its rename). Run at start, when nothing is writing.
+pub fn sweep_temporary(files_dir: &Path) -> usize {
+    let mut removed = 0;
+    let Ok(shards) = std::fs::read_dir(files_dir) else { return 0 };
+    for shard in shards.flatten().filter(|e| e.path().is_dir()) {
+        let Ok(entries) = std::fs::read_dir(shard.path()) else { continue };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.ends_with(".tmp") && std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
 /// Records that someone looked at a photo: KTP and KK photos are personal
 /// data (UU PDP), audited like a view of a full record.
 pub fn note_view(store: &Store, actor: &str, sha256: &str) -> Result<(), PhotoError> {

@@ -281,6 +281,9 @@ fn an_orphan_or_damaged_file_is_reused_or_repaired_and_temp_files_are_never_read
     let tmp = path.with_file_name(format!(".{}.jpg.0011223344556677.tmp", f.sha256));
     std::fs::write(&tmp, b"half").unwrap();
     assert_eq!(read(&fx.files, &f.sha256).unwrap(), good);
+    // ...and swept away at the next start.
+    assert_eq!(super::operations::sweep_temporary(&fx.files), 1);
+    assert!(!tmp.exists() && path.exists());
     // A file without a record (a crash after the rename) is simply used.
     let other = jpeg(300, 300);
     let fx2 = fixture();
