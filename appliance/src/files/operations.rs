@@ -14,6 +14,7 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbIma
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, LazyLock, Mutex};
 
 /// The folder photos live in.
 pub fn files_dir(config: &crate::config::Config) -> PathBuf {
@@ -34,7 +35,8 @@ pub fn store_photo(store: &Store, files_dir: &Path, actor: &str, upload: &[u8]) 
 /// Checks, decodes, turns upright, downscales and re-encodes `upload`, writes
 /// the JPEG atomically and records it. The same photo twice gives the same
 /// record. Takes a CPU for a while: call it off the async workers (see
-/// `files::routes::store_upload`).
+/// `files::routes::store_upload`); at most one photo per core is decoded at
+/// a time, further callers wait.
 pub fn store_photo_with(
     store: &Store,
     files_dir: &Path,
@@ -42,7 +44,10 @@ pub fn store_photo_with(
     upload: &[u8],
     limits: &PhotoLimits,
 ) -> Result<StoredFile, PhotoError> {
-    let jpeg = prepare(upload, limits)?;
+    let jpeg = {
+        let _turn = DecodeGate::enter();
+        prepare(upload, limits)?
+    };
     let sha256 = hex::encode(Sha256::digest(&jpeg.bytes));
     let path = path_for(files_dir, &sha256);
     if std::fs::read(&path).ok().as_deref() != Some(jpeg.bytes.as_slice()) {
@@ -65,6 +70,38 @@ pub fn store_photo_with(
         None => Ok((vec![Change::put(&record)?.with_detail(detail)], record)),
     })?;
     Ok(stored)
+}
+
+/// Photos decoded at once, whoever calls: one per core. A decoded 12 MP photo
+/// takes about 50 MB; a hundred submissions at once would exhaust a small
+/// box, so the rest wait their turn (on the blocking pool, not the async
+/// workers).
+struct DecodeGate {
+    busy: Mutex<usize>,
+    freed: Condvar,
+}
+
+static GATE: LazyLock<DecodeGate> = LazyLock::new(|| DecodeGate { busy: Mutex::new(0), freed: Condvar::new() });
+
+struct Turn;
+
+impl DecodeGate {
+    fn enter() -> Turn {
+        let max = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let mut busy = GATE.busy.lock().unwrap_or_else(|p| p.into_inner());
+        while *busy >= max {
+            busy = GATE.freed.wait(busy).unwrap_or_else(|p| p.into_inner());
+        }
+        *busy += 1;
+        Turn
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        *GATE.busy.lock().unwrap_or_else(|p| p.into_inner()) -= 1;
+        GATE.freed.notify_one();
+    }
 }
 
 /// The stored JPEG, if `sha256` names one and its bytes still hash to it.

@@ -9,34 +9,29 @@ use crate::auth::guard::Actor;
 use crate::http::pages;
 use crate::http::registry::{Endpoint, get};
 use actix_web::{HttpRequest, HttpResponse, web};
-use std::sync::LazyLock;
-use tokio::sync::Semaphore;
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![get("/files/{id}", web::get().to(serve))]
 }
 
-/// Photos decoded at once. A 12 MP photo takes about 50 MB while decoded;
-/// a hundred at once would exhaust a small box, so the rest wait their turn.
-static DECODE_SLOTS: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
-
 /// Stores an uploaded photo with the limits from `[files]` in balai.toml, on
-/// the blocking pool and at most one photo per core at a time. What a
-/// handler with a photo in its form calls.
+/// the blocking pool (the decode gate in `operations` lets one photo per core
+/// through at a time). What a handler with a photo in its form calls.
 pub async fn store_upload(app: &web::Data<App>, actor: &str, upload: Vec<u8>) -> Result<StoredFile, PhotoError> {
     let limits = PhotoLimits::from_config(&app.config.files);
     if upload.len() > limits.max_upload_bytes {
         return Err(PhotoError::TooLarge { limit_bytes: limits.max_upload_bytes });
     }
-    let _slot = DECODE_SLOTS.acquire().await.map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?;
     let (app, actor) = (app.clone(), actor.to_string());
-    web::block(move || {
-        let dir = operations::files_dir(&app.config);
-        operations::store_photo_with(&app.store, &dir, &actor, &upload, &limits)
-    })
-    .await
-    .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+    web::block(move || store_blocking(&app, &actor, &upload))
+        .await
+        .map_err(|e| PhotoError::Io(std::io::Error::other(e.to_string())))?
+}
+
+/// The same for code already on the blocking pool (inside `web::block`).
+pub fn store_blocking(app: &App, actor: &str, upload: &[u8]) -> Result<StoredFile, PhotoError> {
+    let limits = PhotoLimits::from_config(&app.config.files);
+    operations::store_photo_with(&app.store, &operations::files_dir(&app.config), actor, upload, &limits)
 }
 
 async fn serve(req: HttpRequest, app: web::Data<App>, actor: Actor, path: web::Path<String>) -> HttpResponse {
