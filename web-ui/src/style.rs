@@ -138,8 +138,6 @@ thead th { background: var(--soft); }
 .kiosk-note { color: var(--muted); }
 .kiosk-done { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; margin: 0 0 1rem; }
 .kiosk-done .btn.btn-big { min-height: 64px; font-size: 1.4rem; width: auto; padding: .5rem 2.5rem; }
-.photo { margin: 0 0 1rem; }
-.photo img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 @media (max-width: 599.98px) {
   table.cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }

@@ -118,7 +118,7 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/residents/{id}/card", Roles(REGISTER_WRITE)),
     rule("POST", "/residents/{id}/card/remove", Roles(REGISTER_WRITE)),
     // photos attached to requests (KTP, KK): staff who handle requests
-    rule("GET", "/files/{id}", Roles(REGISTER_READ)),
+    rule("GET", "/files/{id}", Roles(LETTER_DESK)),
     // administration
     rule("GET", "/audit", Roles(ADMIN)),
     rule("POST", "/audit/verify", Roles(ADMIN)),

@@ -224,8 +224,8 @@ async fn submit_form(
     let stored = web::block(move || save_photos(&app2, &username, &photos)).await;
     match stored {
         Ok(Ok(shas)) => input.attachments = shas,
-        Ok(Err(key)) => {
-            let props = request_form_props(req, &app, &kind, counter, entered(vec![], vec![t(lang, &key)], &input));
+        Ok(Err(e)) => {
+            let props = request_form_props(req, &app, &kind, counter, entered(vec![], vec![e.message(lang)], &input));
             return Err(pages::html(422, balai_ui::render_request_form(props)));
         }
         Err(_) => return Err(pages::error_page(req, 500, "error.internal")),
@@ -241,10 +241,10 @@ async fn submit_form(
 }
 
 /// Photos go through the files domain: checked by content, downscaled,
-/// stored by their hash. Returns a catalog key on the first bad photo.
-pub fn save_photos(app: &App, actor: &str, photos: &[Vec<u8>]) -> Result<Vec<String>, String> {
-    let _ = (app, actor);
-    if photos.is_empty() { Ok(Vec::new()) } else { Err("letters.error.photo".into()) }
+/// stored by their hash. Stops at the first bad photo (the request is then
+/// not recorded; a photo stored before it is an unreferenced file, harmless).
+pub fn save_photos(app: &App, actor: &str, photos: &[Vec<u8>]) -> Result<Vec<String>, crate::files::model::PhotoError> {
+    photos.iter().map(|p| crate::files::routes::store_blocking(app, actor, p).map(|f| f.sha256)).collect()
 }
 
 async fn resident_submit(
