@@ -907,3 +907,13 @@ pub fn target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current_exe");
     exe.ancestors().nth(3).map(Path::to_path_buf).unwrap_or_else(|| workspace_root().join("target"))
 }
+
+/// A JPEG as a phone camera would send it (a colour gradient, so it does not
+/// compress to nothing), `w`×`h` pixels.
+pub fn phone_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img =
+        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).expect("encode a JPEG");
+    out.into_inner()
+}

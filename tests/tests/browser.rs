@@ -75,3 +75,46 @@ fn operator_finds_a_resident_in_chromium_on_phone_and_desktop() {
     }
     println!("browser: found {name:?}; screenshots in {}", outdir.display());
 }
+
+#[test]
+fn a_resident_requests_a_letter_with_a_photo_on_a_phone_in_chromium() {
+    let browser_dir = workspace_root().join("tests/browser");
+    check_prerequisites(&browser_dir);
+    let balai = Balai::demo();
+    let (nik, pin) = balai.warga.clone().expect("demo warga");
+    let outdir = target_dir().join("screenshots-letters");
+    let _ = std::fs::remove_dir_all(&outdir);
+    std::fs::create_dir_all(&outdir).expect("screenshot dir");
+    let photo = outdir.join("ktp.jpg");
+    std::fs::write(&photo, balai_tests::phone_jpeg(2000, 1500)).expect("write the photo");
+    let out = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg("letter_request.mjs")
+        .arg(balai.url(""))
+        .arg(&nik)
+        .arg(&pin)
+        .arg(&photo)
+        .arg(&outdir)
+        .env("BALAI_CHROMIUM", chromium())
+        .output()
+        .expect("run node letter_request.mjs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the browser run failed ({}):\n{stdout}\n{stderr}", out.status);
+    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("the browser run printed no result line ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(result["ok"], true, "{result}");
+    // The request the browser made is in the office inbox with its photo.
+    let operator = balai.signin("operator");
+    let id = result["url"].as_str().and_then(|u| u.rsplit('/').next()).expect("request url").to_string();
+    let page = operator.page(&format!("/letters/{id}"));
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.text().contains("src=\"/files/"), "the phone's photo is not beside the request: {page:?}");
+    assert!(page.text().contains(result["tracking"].as_str().expect("tracking")), "{page:?}");
+    for file in
+        ["letters-home-phone.png", "letter-form-phone.png", "letter-status-phone.png", "letter-track-desktop.png"]
+    {
+        let bytes = std::fs::read(outdir.join(file)).unwrap_or_else(|e| panic!("screenshot {file} missing: {e}"));
+        assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 5_000, "{file} is not a real screenshot");
+    }
+}

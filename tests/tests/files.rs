@@ -3,7 +3,7 @@
 //! (Serving a stored photo, its headers and the audit note are tested in
 //! appliance/src/files/tests.rs with the same guard and handler.)
 
-use balai_tests::Balai;
+use balai_tests::{Balai, phone_jpeg};
 
 #[test]
 fn path_tricks_find_nothing_and_other_roles_are_refused() {
@@ -27,14 +27,6 @@ fn path_tricks_find_nothing_and_other_roles_are_refused() {
     }
     let r = balai.client().page(&format!("/files/{sha}"));
     assert!(r.status == 303 && r.location().is_some_and(|l| l.starts_with("/signin")), "{r:?}");
-}
-
-fn phone_jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img =
-        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).expect("encode");
-    out.into_inner()
 }
 
 fn hidden(page: &balai_tests::Resp, name: &str) -> String {

@@ -220,7 +220,9 @@ fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() 
     assert!(r.text().contains("id=\"keperluan-error\""), "the error is not beside the field");
     assert!(!warga.page("/surat").text().contains("/surat/srt"), "a request was recorded from a bad form");
 
-    let r = warga.post("/surat/ajukan/domisili", request_form(&csrf, &token, "melamar kerja", "0812 3456 7890", None));
+    let photo = balai_tests::phone_jpeg(2400, 1800);
+    let r = warga
+        .post("/surat/ajukan/domisili", request_form(&csrf, &token, "melamar kerja", "0812 3456 7890", Some(photo)));
     assert_eq!(r.status, 303, "{r:?}");
     let location = r.location().expect("location");
     // The same form sent twice (a double tap) makes one request.
@@ -241,7 +243,17 @@ fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() 
     assert!(public.text().contains("Surat Keterangan Domisili"), "tracking by code failed for {code:?}: {public:?}");
     assert!(!public.text().contains(&balai.warga.clone().expect("warga").0), "the public page shows the NIK");
 
-    // The operator checks it; the kepala desa signs.
+    // The operator sees the photo beside the request, then checks it; the kepala desa signs.
+    let page = operator.page(&format!("/letters/{id}"));
+    let sha: Option<String> = page
+        .text()
+        .split("src=\"/files/")
+        .nth(1)
+        .map(|rest| rest.chars().take_while(char::is_ascii_hexdigit).collect());
+    let img = format!("/files/{}", sha.unwrap_or_else(|| panic!("no photo on the operator's page: {page:?}")));
+    let served = operator.page(&img);
+    assert_eq!(served.header("content-type").as_deref(), Some("image/jpeg"));
+    assert!(served.bytes.len() < 2400 * 1800 / 4, "the photo was not downscaled");
     let csrf = operator.csrf(&format!("/letters/{id}"));
     assert_eq!(operator.post_form(&format!("/letters/{id}/verify"), &[("csrf", &csrf)]).status, 303);
     let csrf = kades.csrf(&format!("/letters/{id}"));

@@ -271,8 +271,7 @@ async fn resident_submit(
 
 /// A session opened at the office kiosk.
 fn is_kiosk(identity: &Identity) -> bool {
-    let _ = identity;
-    false
+    identity.session.as_ref().is_some_and(|s| s.kiosk)
 }
 
 fn own_request(app: &App, actor: &Actor, id: &str) -> Option<LetterRequest> {
