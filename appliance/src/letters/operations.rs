@@ -231,11 +231,33 @@ pub fn subject_of(store: &Store, r: &Resident, today: NaiveDate) -> BTreeMap<Str
     put("pekerjaan", label(Table::Pekerjaan, r.occupation));
     put("status_kawin", label(Table::StatusKawin, r.marital_status));
     put("kewarganegaraan", label(Table::Warganegara, r.citizenship));
-    put("alamat", format!("{}, RT {} RW {}, Dusun {}", r.address, r.rt, r.rw, r.dusun));
+    put("alamat", address_line(&r.address, &r.rt, &r.rw, &r.dusun));
     put("dusun", r.dusun.clone());
     put("rt", r.rt.clone());
     put("rw", r.rw.clone());
     m
+}
+
+/// "Jl. Anggrek 6, RT 003 RW 001, Dusun Ngasem", without saying the dusun
+/// twice when the register's address is the dusun itself.
+pub fn address_line(address: &str, rt: &str, rw: &str, dusun: &str) -> String {
+    let dusun = dusun.trim();
+    let dusun_label = if dusun.to_lowercase().starts_with("dusun") || dusun.is_empty() {
+        dusun.to_string()
+    } else {
+        format!("Dusun {dusun}")
+    };
+    let address = address.trim();
+    let same = address.eq_ignore_ascii_case(dusun) || address.eq_ignore_ascii_case(&dusun_label);
+    let mut parts = Vec::new();
+    if !address.is_empty() && !same {
+        parts.push(address.to_string());
+    }
+    parts.push(format!("RT {rt} RW {rw}"));
+    if !dusun_label.is_empty() {
+        parts.push(dusun_label);
+    }
+    parts.join(", ")
 }
 
 const MONTHS: [&str; 12] = [
@@ -936,4 +958,24 @@ pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
     }
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
     Some(sorted[rank - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_names_the_dusun_once() {
+        assert_eq!(address_line("Jl. Anggrek 6", "003", "001", "Ngasem"), "Jl. Anggrek 6, RT 003 RW 001, Dusun Ngasem");
+        assert_eq!(address_line("Dusun Sidomulyo", "014", "004", "Dusun Sidomulyo"), "RT 014 RW 004, Dusun Sidomulyo");
+        assert_eq!(address_line("Sidomulyo", "014", "004", "Sidomulyo"), "RT 014 RW 004, Dusun Sidomulyo");
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
+        assert_eq!(percentile(&v, 0.5), Some(5.0));
+        assert_eq!(percentile(&v, 0.9), Some(9.0));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
 }
