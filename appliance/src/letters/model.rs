@@ -201,10 +201,10 @@ impl Record for LetterRequest {
         let mut keys = vec![
             ("tracking", self.tracking_code.clone()),
             ("form", self.form_token.clone()),
-            ("state", self.state.code().to_string()),
+            // `state/…` newest first in key order, so the inbox pages and
+            // counts a state without loading its requests
+            ("state", format!("{}/{:020}", self.state.code(), i64::MAX - self.created.timestamp_micros())),
             ("nik", self.nik.clone()),
-            // newest first when walked in key order
-            ("created", format!("{:020}", i64::MAX - self.created.timestamp_micros())),
         ];
         if let Some(r) = &self.resident_id {
             keys.push(("resident", r.clone()));

@@ -192,11 +192,13 @@ pub fn issued_by_number(store: &Store, number: &str) -> Option<IssuedLetter> {
     store.find_by::<IssuedLetter>("number", number.trim()).ok()?.into_iter().next()
 }
 
-/// Requests in a state, newest first.
-pub fn in_state(store: &Store, state: State) -> Vec<LetterRequest> {
-    let mut list = store.find_by::<LetterRequest>("state", state.code()).unwrap_or_default();
-    list.sort_by_key(|r| std::cmp::Reverse(r.created));
-    list
+/// The newest `limit` requests in a state, and how many it holds in all.
+pub fn in_state(store: &Store, state: State, limit: usize) -> (Vec<LetterRequest>, usize) {
+    let prefix = format!("{}/", state.code());
+    let Ok((ids, total)) = store.index_page(LetterRequest::TABLE, "state", &prefix, 0, limit) else {
+        return (Vec::new(), 0);
+    };
+    (ids.iter().filter_map(|id| get(store, id)).collect(), total)
 }
 
 pub fn of_resident(store: &Store, resident_id: &str) -> Vec<LetterRequest> {
@@ -969,6 +971,33 @@ mod tests {
         assert_eq!(address_line("Jl. Anggrek 6", "003", "001", "Ngasem"), "Jl. Anggrek 6, RT 003 RW 001, Dusun Ngasem");
         assert_eq!(address_line("Dusun Sidomulyo", "014", "004", "Dusun Sidomulyo"), "RT 014 RW 004, Dusun Sidomulyo");
         assert_eq!(address_line("Sidomulyo", "014", "004", "Sidomulyo"), "RT 014 RW 004, Dusun Sidomulyo");
+    }
+
+    #[test]
+    fn the_inbox_pages_a_state_newest_first_and_counts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        seed(&store).unwrap();
+        let config = Config::default();
+        let ids: Vec<String> = (0..3)
+            .map(|i| {
+                let input = RequestInput {
+                    type_code: "domisili".into(),
+                    nik: format!("330201120190000{i}"),
+                    subject: BTreeMap::from([("nama".into(), format!("Tamu {i}")), ("alamat".into(), "Jl. Jauh".into())]),
+                    values: BTreeMap::from([("keperluan".into(), "bank".into())]),
+                    form_token: format!("form-token-{i}"),
+                    ..RequestInput::default()
+                };
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                submit(&store, "t", Channel::Counter, input, &config).unwrap().id
+            })
+            .collect();
+        verify(&store, "t", &ids[2]).unwrap();
+        let (page, total) = in_state(&store, State::Submitted, 1);
+        assert_eq!(total, 2);
+        assert_eq!(page.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![ids[1].as_str()]);
+        assert_eq!(in_state(&store, State::Verified, 10).1, 1);
     }
 
     #[test]

@@ -426,16 +426,11 @@ struct InboxQuery {
 async fn inbox(req: HttpRequest, app: web::Data<App>, actor: Actor, q: web::Query<InboxQuery>) -> HttpResponse {
     let default = if actor.0.role == Role::KepalaDesa { State::Verified } else { State::Submitted };
     let state = State::parse(&q.state).unwrap_or(default);
-    let counts = State::ALL
-        .iter()
-        .map(|s| {
-            (s.code().to_string(), app.store.ids_by(LetterRequest::TABLE, "state", s.code()).map_or(0, |v| v.len()))
-        })
-        .collect();
+    let counts = State::ALL.iter().map(|s| (s.code().to_string(), ops::in_state(&app.store, *s, 0).1)).collect();
     let full = crate::residents::views::sees_full_nik(Some(&actor.0));
-    let rows = ops::in_state(&app.store, state)
+    let rows = ops::in_state(&app.store, state, 200)
+        .0
         .iter()
-        .take(200)
         .map(|r| views::row(&req, r, &type_name(&app, &r.type_code), full))
         .collect();
     ok(balai_ui::render_letter_inbox(balai_ui::LetterInboxProps {
