@@ -177,28 +177,16 @@ async fn reject(
         return with_fields(400, "body must be {\"reason\": \"...\"}", vec![]);
     };
     match ops::reject(&app.store, &actor.0.username, &id, &body.reason) {
-        Ok(r) => {
-            super::notify::rejected(&app, &actor.0.username, &r);
-            HttpResponse::Ok().json(out(&app, &r))
-        }
+        Ok(r) => HttpResponse::Ok().json(out(&app, &r)),
         Err(e) => letter_error(&req, e),
     }
 }
 
 async fn sign(req: HttpRequest, app: web::Data<App>, actor: Actor, id: web::Path<String>) -> HttpResponse {
     let signer = ops::SignerInfo { username: actor.0.username.clone(), full_name: actor.0.full_name.clone() };
-    let (app2, id2) = (app.clone(), id.into_inner());
-    let result =
-        web::block(move || ops::sign(&app2.store, &app2.config, &app2.letter_key, &signer, &id2).map(|l| (l, id2)))
-            .await;
-    match result {
-        Ok(Ok((_, id))) => match ops::get(&app.store, &id) {
-            Some(r) => {
-                super::notify::ready(&app, &actor.0.username, &r);
-                HttpResponse::Ok().json(out(&app, &r))
-            }
-            None => letter_error(&req, LetterError::NotFound),
-        },
+    let app2 = app.clone();
+    match web::block(move || ops::sign(&app2.store, &app2.config, &app2.letter_key, &signer, &id)).await {
+        Ok(Ok(r)) => HttpResponse::Ok().json(out(&app, &r)),
         Ok(Err(e)) => letter_error(&req, e),
         Err(_) => with_fields(500, "internal", vec![]),
     }

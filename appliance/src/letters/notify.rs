@@ -2,13 +2,13 @@
 //! outbox (SMS to the phone on the request or in the register).
 
 use super::model::LetterRequest;
-use crate::app::App;
 use crate::outbox::gsm::SMS_MAX_CHARS;
 use crate::outbox::model::{Channel, NewMessage};
 use crate::store::Record;
+use crate::store::Store;
 
-fn type_name(app: &App, r: &LetterRequest) -> String {
-    super::operations::letter_type(&app.store, &r.type_code).map(|t| t.name).unwrap_or_else(|| r.type_code.clone())
+fn type_name(store: &Store, r: &LetterRequest) -> String {
+    super::operations::letter_type(store, &r.type_code).map(|t| t.name).unwrap_or_else(|| r.type_code.clone())
 }
 
 pub fn ready_text(type_name: &str, tracking_code: &str, village: &str) -> String {
@@ -30,19 +30,19 @@ pub fn rejected_text(type_name: &str, tracking_code: &str, reason: &str) -> Stri
 }
 
 /// The letter is signed.
-pub fn ready(app: &App, actor: &str, r: &LetterRequest) {
-    let village = crate::village::operations::profile(&app.store).name;
-    send(app, actor, r, ready_text(&type_name(app, r), &r.tracking_code, &village));
+pub fn ready(store: &Store, actor: &str, r: &LetterRequest) {
+    let village = crate::village::operations::profile(store).name;
+    send(store, actor, r, ready_text(&type_name(store, r), &r.tracking_code, &village));
 }
 
-pub fn rejected(app: &App, actor: &str, r: &LetterRequest) {
+pub fn rejected(store: &Store, actor: &str, r: &LetterRequest) {
     let reason = r.rejection_reason().unwrap_or("");
-    send(app, actor, r, rejected_text(&type_name(app, r), &r.tracking_code, reason));
+    send(store, actor, r, rejected_text(&type_name(store, r), &r.tracking_code, reason));
 }
 
 /// A request without a phone number gets no message; a number the outbox
 /// cannot use (a landline) is logged, and the request goes on regardless.
-fn send(app: &App, actor: &str, r: &LetterRequest, body: String) {
+fn send(store: &Store, actor: &str, r: &LetterRequest, body: String) {
     if r.phone.trim().is_empty() {
         return;
     }
@@ -52,7 +52,7 @@ fn send(app: &App, actor: &str, r: &LetterRequest, body: String) {
         body,
         about: Some(format!("{}:{}", LetterRequest::TABLE, r.id)),
     };
-    if let Err(e) = crate::outbox::operations::enqueue(&app.store, actor, message) {
+    if let Err(e) = crate::outbox::operations::enqueue(store, actor, message) {
         tracing::warn!(request = %r.id, error = %e, "no SMS for this letter request");
     }
 }

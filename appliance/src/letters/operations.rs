@@ -492,11 +492,14 @@ pub fn verify(store: &Store, actor: &str, id: &str) -> Result<LetterRequest> {
     step(store, actor, id, &[State::Submitted], State::Verified, "")
 }
 
+/// Rejects with a reason the resident sees, and tells them by SMS.
 pub fn reject(store: &Store, actor: &str, id: &str, reason: &str) -> Result<LetterRequest> {
     if reason.trim().chars().count() < 5 {
         return Err(invalid("reason", "letters.error.reason"));
     }
-    step(store, actor, id, &[State::AwaitingRtRw, State::Submitted, State::Verified], State::Rejected, reason)
+    let r = step(store, actor, id, &[State::AwaitingRtRw, State::Submitted, State::Verified], State::Rejected, reason)?;
+    super::notify::rejected(store, actor, &r);
+    Ok(r)
 }
 
 /// Picked up at the office (`diambil`) or delivered (`diantar`).
@@ -523,14 +526,15 @@ pub struct SignerInfo {
     pub full_name: String,
 }
 
-/// Signs a verified request: takes the next number of its type and year
-/// under the store's writer lock, fills the template version the request was
-/// made with, and seals the content.
-pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo, id: &str) -> Result<IssuedLetter> {
+/// Signs a verified request: takes the next number of its sequence under the
+/// store's writer lock, fills the template version the request was made with,
+/// seals the content, and tells the resident by SMS. Returns the signed
+/// request; the letter is `issued(store, id)`.
+pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo, id: &str) -> Result<LetterRequest> {
     let profile = crate::village::operations::profile(store);
     let logo = keep_logo(config);
     let date = today(config);
-    let (_, letter) = store.commit_with(&signer.username, Durability::Durable, |view: &Store| {
+    let (_, request) = store.commit_with(&signer.username, Durability::Durable, |view: &Store| {
         let mut r = get(view, id).ok_or(LetterError::NotFound)?;
         if r.state != State::Verified {
             return Err(LetterError::WrongState(r.state));
@@ -557,9 +561,10 @@ pub fn sign(store: &Store, config: &Config, key: &LetterKey, signer: &SignerInfo
             Change::put(&r)?.with_detail("signed"),
             Change::put(&letter)?,
         ];
-        Ok((changes, letter))
+        Ok((changes, r))
     })?;
-    Ok(letter)
+    super::notify::ready(store, &signer.username, &request);
+    Ok(request)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -984,7 +989,10 @@ mod tests {
                 let input = RequestInput {
                     type_code: "domisili".into(),
                     nik: format!("330201120190000{i}"),
-                    subject: BTreeMap::from([("nama".into(), format!("Tamu {i}")), ("alamat".into(), "Jl. Jauh".into())]),
+                    subject: BTreeMap::from([
+                        ("nama".into(), format!("Tamu {i}")),
+                        ("alamat".into(), "Jl. Jauh".into()),
+                    ]),
                     values: BTreeMap::from([("keperluan".into(), "bank".into())]),
                     form_token: format!("form-token-{i}"),
                     ..RequestInput::default()

@@ -606,11 +606,8 @@ async fn reject(
     id: web::Path<String>,
     form: Fields,
 ) -> HttpResponse {
-    let result = ops::reject(&app.store, &actor.0.username, &id, value(&form, "reason"));
-    if let Ok(r) = &result {
-        super::notify::rejected(&app, &actor.0.username, r);
-    }
-    after_action(&req, &app, &actor, &id, result.map(|_| ()))
+    let result = ops::reject(&app.store, &actor.0.username, &id, value(&form, "reason")).map(|_| ());
+    after_action(&req, &app, &actor, &id, result)
 }
 
 async fn sign(
@@ -621,13 +618,8 @@ async fn sign(
     _form: Fields,
 ) -> HttpResponse {
     let signer = ops::SignerInfo { username: actor.0.username.clone(), full_name: actor.0.full_name.clone() };
-    let result = ops::sign(&app.store, &app.config, &app.letter_key, &signer, &id);
-    if result.is_ok()
-        && let Some(r) = ops::get(&app.store, &id)
-    {
-        super::notify::ready(&app, &actor.0.username, &r);
-    }
-    after_action(&req, &app, &actor, &id, result.map(|_| ()))
+    let result = ops::sign(&app.store, &app.config, &app.letter_key, &signer, &id).map(|_| ());
+    after_action(&req, &app, &actor, &id, result)
 }
 
 async fn hand_over(
