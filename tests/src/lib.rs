@@ -917,3 +917,43 @@ pub fn phone_jpeg(w: u32, h: u32) -> Vec<u8> {
     image::DynamicImage::ImageRgb8(img).write_to(&mut out, image::ImageFormat::Jpeg).expect("encode a JPEG");
     out.into_inner()
 }
+
+/// Runs `tests/browser/<script>` with Node against Debian's Chromium and
+/// returns the JSON line it prints last, which must say `"ok": true`. Missing
+/// Chromium, Node or node_modules fail the test with how to get them; they
+/// never skip it.
+pub fn run_browser_script(script: &str, args: &[&std::ffi::OsStr]) -> Value {
+    let browser_dir = workspace_root().join("tests/browser");
+    let chromium = PathBuf::from(std::env::var_os("BALAI_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
+    assert!(
+        chromium.exists(),
+        "browser test: {} not found. Install Debian's Chromium (`apt-get install chromium`, as .ci/run does) or set BALAI_CHROMIUM.",
+        chromium.display()
+    );
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.as_ref().is_ok_and(|o| o.status.success()),
+        "browser test: `node` is not runnable ({node:?}). Install Node.js (`apt-get install nodejs npm`, as .ci/run does)."
+    );
+    let playwright = browser_dir.join("node_modules/playwright-core/package.json");
+    assert!(
+        playwright.exists(),
+        "browser test: {} is missing. Run `npm ci` in {} (.ci/run does).",
+        playwright.display(),
+        browser_dir.display()
+    );
+    let out = Command::new("node")
+        .current_dir(&browser_dir)
+        .arg(script)
+        .args(args)
+        .env("BALAI_CHROMIUM", &chromium)
+        .output()
+        .unwrap_or_else(|e| panic!("run node {script}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "the browser run of {script} failed ({}):\n{stdout}\n{stderr}", out.status);
+    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| panic!("{script} printed no result line ({e}):\n{stdout}\n{stderr}"));
+    assert_eq!(result["ok"], true, "{result}");
+    result
+}

@@ -5,41 +5,11 @@
 //! page, the resident list and the resident's page into target/screenshots/.
 //! Missing Chromium, Node or node_modules fail the test; they never skip it.
 
-use balai_tests::{Balai, target_dir, workspace_root};
-use std::path::PathBuf;
-use std::process::Command;
-
-fn chromium() -> PathBuf {
-    PathBuf::from(std::env::var_os("BALAI_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()))
-}
-
-/// Everything the browser test needs, or a message saying how to get it.
-fn check_prerequisites(browser_dir: &std::path::Path) {
-    let chromium = chromium();
-    assert!(
-        chromium.exists(),
-        "browser test: {} not found. Install Debian's Chromium (`apt-get install chromium`, as .ci/run does) or set BALAI_CHROMIUM.",
-        chromium.display()
-    );
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.as_ref().is_ok_and(|o| o.status.success()),
-        "browser test: `node` is not runnable ({node:?}). Install Node.js (`apt-get install nodejs npm`, as .ci/run does)."
-    );
-    let playwright = browser_dir.join("node_modules/playwright-core/package.json");
-    assert!(
-        playwright.exists(),
-        "browser test: {} is missing. Run `npm ci` in {} (.ci/run does).",
-        playwright.display(),
-        browser_dir.display()
-    );
-}
+use balai_tests::{Balai, run_browser_script, target_dir};
+use std::ffi::OsStr;
 
 #[test]
 fn operator_finds_a_resident_in_chromium_on_phone_and_desktop() {
-    let browser_dir = workspace_root().join("tests/browser");
-    check_prerequisites(&browser_dir);
-
     let balai = Balai::demo();
     let (user, password) = balai.account("operator");
     let operator = balai.signin("operator");
@@ -48,23 +18,9 @@ fn operator_finds_a_resident_in_chromium_on_phone_and_desktop() {
 
     let outdir = target_dir().join("screenshots");
     let _ = std::fs::remove_dir_all(&outdir);
-    let out = Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("search.mjs")
-        .arg(balai.url(""))
-        .arg(&user)
-        .arg(&password)
-        .arg(&outdir)
-        .arg(&name)
-        .env("BALAI_CHROMIUM", chromium())
-        .output()
-        .expect("run node search.mjs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the browser run failed ({}):\n{stdout}\n{stderr}", out.status);
-    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
-        .unwrap_or_else(|e| panic!("the browser run printed no result line ({e}):\n{stdout}\n{stderr}"));
-    assert_eq!(result["ok"], true, "{result}");
+    let url = balai.url("");
+    let args = [url.as_ref(), OsStr::new(&user), OsStr::new(&password), outdir.as_os_str(), OsStr::new(&name)];
+    let result = run_browser_script("search.mjs", &args);
     assert_eq!(result["found"], name.as_str());
     for file in
         ["landing", "residents", "resident"].iter().flat_map(|p| [format!("{p}-phone.png"), format!("{p}-desktop.png")])
@@ -78,8 +34,6 @@ fn operator_finds_a_resident_in_chromium_on_phone_and_desktop() {
 
 #[test]
 fn a_resident_requests_a_letter_with_a_photo_on_a_phone_in_chromium() {
-    let browser_dir = workspace_root().join("tests/browser");
-    check_prerequisites(&browser_dir);
     let balai = Balai::demo();
     let (nik, pin) = balai.warga.clone().expect("demo warga");
     let outdir = target_dir().join("screenshots-letters");
@@ -87,23 +41,9 @@ fn a_resident_requests_a_letter_with_a_photo_on_a_phone_in_chromium() {
     std::fs::create_dir_all(&outdir).expect("screenshot dir");
     let photo = outdir.join("ktp.jpg");
     std::fs::write(&photo, balai_tests::phone_jpeg(2000, 1500)).expect("write the photo");
-    let out = Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("letter_request.mjs")
-        .arg(balai.url(""))
-        .arg(&nik)
-        .arg(&pin)
-        .arg(&photo)
-        .arg(&outdir)
-        .env("BALAI_CHROMIUM", chromium())
-        .output()
-        .expect("run node letter_request.mjs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the browser run failed ({}):\n{stdout}\n{stderr}", out.status);
-    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
-        .unwrap_or_else(|e| panic!("the browser run printed no result line ({e}):\n{stdout}\n{stderr}"));
-    assert_eq!(result["ok"], true, "{result}");
+    let url = balai.url("");
+    let args = [url.as_ref(), OsStr::new(&nik), OsStr::new(&pin), photo.as_os_str(), outdir.as_os_str()];
+    let result = run_browser_script("letter_request.mjs", &args);
     // The request the browser made is in the office inbox with its photo.
     let operator = balai.signin("operator");
     let id = result["url"].as_str().and_then(|u| u.rsplit('/').next()).expect("request url").to_string();

@@ -307,37 +307,14 @@ fn a_plain_request_gets_the_state_and_an_open_stream_does_not_block_shutdown() {
 /// node_modules fail the test; they never skip it.
 #[test]
 fn the_board_updates_live_in_chromium() {
-    let browser_dir = balai_tests::workspace_root().join("tests/browser");
-    let chromium = std::env::var_os("BALAI_CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into());
-    assert!(
-        std::path::Path::new(&chromium).exists(),
-        "{chromium:?} not found (apt-get install chromium, as .ci/run does)"
-    );
-    assert!(
-        browser_dir.join("node_modules/playwright-core/package.json").exists(),
-        "run `npm ci` in {} (.ci/run does)",
-        browser_dir.display()
-    );
     let balai = Balai::empty();
     balai.add_user("loket", "operator", "loket-papan-2026");
     let token = balai.issue_token("loket");
     let outdir = balai_tests::target_dir().join("screenshots/queue");
     let _ = std::fs::remove_dir_all(&outdir);
-    let out = std::process::Command::new("node")
-        .current_dir(&browser_dir)
-        .arg("queue_board.mjs")
-        .arg(balai.url(""))
-        .arg(&token)
-        .arg(&outdir)
-        .env("BALAI_CHROMIUM", &chromium)
-        .output()
-        .expect("run node queue_board.mjs (is Node.js installed?)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "the browser run failed ({}):\n{stdout}\n{stderr}", out.status);
-    let result: Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
-        .unwrap_or_else(|e| panic!("no result line ({e}):\n{stdout}\n{stderr}"));
-    assert_eq!(result["ok"], true, "{result}");
+    let url = balai.url("");
+    let args = [std::ffi::OsStr::new(&url), std::ffi::OsStr::new(&token), outdir.as_os_str()];
+    let result = balai_tests::run_browser_script("queue_board.mjs", &args);
     assert_eq!(result["label"], "B-001");
     for file in [
         "board-tv",
