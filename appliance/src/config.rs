@@ -260,6 +260,14 @@ impl Config {
     }
 }
 
+/// The local date at `now` in a zone `offset_hours` east of UTC (the
+/// village's zone: `Config::utc_offset_hours`).
+pub fn local_day(now: chrono::DateTime<chrono::Utc>, offset_hours: i32) -> chrono::NaiveDate {
+    let offset = chrono::FixedOffset::east_opt(offset_hours * 3600)
+        .unwrap_or(chrono::FixedOffset::east_opt(7 * 3600).expect("WIB"));
+    now.with_timezone(&offset).date_naive()
+}
+
 pub const DEFAULT_PATH: &str = "/etc/balai/balai.toml";
 
 /// `BALAI_HTTP__HTTPS_PORT=9443` sets `http.https_port`. The value is read as a

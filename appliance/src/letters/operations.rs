@@ -289,7 +289,7 @@ pub fn today(config: &Config) -> NaiveDate {
 }
 
 fn local(config: &Config, at: DateTime<Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(config.utc_offset_hours() as i64)).date_naive()
+    crate::config::local_day(at, config.utc_offset_hours())
 }
 
 /// Checks a request and builds it, writing nothing: forms call this before
@@ -932,8 +932,8 @@ pub fn figures(store: &Store, config: &Config, now: DateTime<Utc>) -> ServiceFig
             h.sort_by(|a, b| a.total_cmp(b));
             TypeFigures {
                 signed: h.len(),
-                median_hours: percentile(&h, 0.5),
-                p90_hours: percentile(&h, 0.9),
+                median_hours: crate::figures::percentile(&h, 50),
+                p90_hours: crate::figures::percentile(&h, 90),
                 type_code: kind.code,
                 name: kind.name,
             }
@@ -959,15 +959,6 @@ pub fn figures_cached(app: &crate::app::App) -> std::sync::Arc<ServiceFigures> {
     let f = std::sync::Arc::new(figures(&app.store, &app.config, Utc::now()));
     *cache = Some((seq, f.clone()));
     f
-}
-
-/// Nearest-rank percentile of sorted values.
-pub fn percentile(sorted: &[f64], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    Some(sorted[rank - 1])
 }
 
 #[cfg(test)]
@@ -1019,13 +1010,5 @@ mod tests {
         assert!(domisili.median_hours.is_some_and(|h| h < 1.0));
         assert_eq!(f.same_day_share, Some(1.0));
         assert!(f.per_type.iter().filter(|t| t.type_code != "domisili").all(|t| t.signed == 0));
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let v = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0];
-        assert_eq!(percentile(&v, 0.5), Some(5.0));
-        assert_eq!(percentile(&v, 0.9), Some(9.0));
-        assert_eq!(percentile(&[], 0.5), None);
     }
 }

@@ -135,7 +135,7 @@ async fn act(
 }
 
 async fn state(app: web::Data<App>) -> HttpResponse {
-    let today = ops::local_day(Utc::now(), app.config.utc_offset_hours());
+    let today = crate::config::local_day(Utc::now(), app.config.utc_offset_hours());
     HttpResponse::Ok().json(serde_json::json!({
         "board": live::current_board(&app),
         "figures": ops::figures(&app.store, today..=today),

@@ -6,7 +6,7 @@
 
 use super::model::{Service, ServiceInput, Ticket, TicketState, day_service_key, service_problems};
 use crate::store::{Change, Durability, Store, StoreError};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 use std::ops::RangeInclusive;
 
@@ -44,11 +44,7 @@ impl QueueError {
     }
 }
 
-/// The local date at `now` in a zone `offset_hours` east of UTC.
-pub fn local_day(now: DateTime<Utc>, offset_hours: i32) -> NaiveDate {
-    let offset = FixedOffset::east_opt(offset_hours * 3600).unwrap_or(FixedOffset::east_opt(7 * 3600).expect("WIB"));
-    now.with_timezone(&offset).date_naive()
-}
+use crate::config::local_day;
 
 pub fn day_key(day: NaiveDate) -> String {
     day.format("%Y-%m-%d").to_string()
@@ -448,23 +444,12 @@ pub fn figures_of(tickets: &[Ticket]) -> QueueFigures {
         tickets: tickets.len(),
         served: tickets.iter().filter(|t| t.state == TicketState::Done).count(),
         skipped: tickets.iter().filter(|t| t.state == TicketState::Skipped).count(),
-        median_wait_secs: percentile(&waits, 50),
-        p90_wait_secs: percentile(&waits, 90),
-        median_service_secs: percentile(&services, 50),
-        p90_service_secs: percentile(&services, 90),
+        median_wait_secs: crate::figures::percentile(&waits, 50),
+        p90_wait_secs: crate::figures::percentile(&waits, 90),
+        median_service_secs: crate::figures::percentile(&services, 50),
+        p90_service_secs: crate::figures::percentile(&services, 90),
         waiting_now: tickets.iter().filter(|t| t.state == TicketState::Waiting).count(),
     }
-}
-
-/// Nearest-rank percentile of sorted values: the smallest value with at
-/// least `p`% of the values at or below it (a real observed time, never an
-/// interpolated one).
-pub fn percentile(sorted: &[i64], p: usize) -> Option<i64> {
-    if sorted.is_empty() {
-        return None;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).max(1);
-    sorted.get(rank - 1).copied()
 }
 
 #[cfg(test)]
@@ -572,18 +557,6 @@ mod tests {
         assert_eq!(b.counters[1].label, None);
         assert_eq!(b.recent[0].label, "A-002");
         assert_eq!(b.waiting.iter().map(|w| w.count).sum::<usize>(), 0);
-    }
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        assert_eq!(percentile(&[], 50), None);
-        assert_eq!(percentile(&[7], 90), Some(7));
-        let v: Vec<i64> = (1..=10).collect();
-        assert_eq!(percentile(&v, 50), Some(5));
-        assert_eq!(percentile(&v, 90), Some(9));
-        let v: Vec<i64> = (1..=11).collect();
-        assert_eq!(percentile(&v, 50), Some(6));
-        assert_eq!(percentile(&v, 90), Some(10));
     }
 
     #[test]

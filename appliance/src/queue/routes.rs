@@ -157,7 +157,7 @@ fn desk_page(req: &HttpRequest, app: &App, status: u16, counter: u32, error: Opt
     let lang = pages::lang(req);
     let counters = app.config.queue.counters;
     let counter = if (1..=counters).contains(&counter) { counter } else { 0 };
-    let today = ops::local_day(Utc::now(), offset(app));
+    let today = crate::config::local_day(Utc::now(), offset(app));
     let tickets = ops::tickets_of_day(&app.store, &ops::day_key(today));
     let current = ops::at_counter(&tickets, counter).map(|t| desk_ticket(req, t));
     let mut shell = shell(req);
@@ -203,7 +203,7 @@ pub fn figures_view(lang: balai_ui::Lang, f: &ops::QueueFigures) -> balai_ui::Qu
 
 /// The last 30 days for the staff dashboard; nothing before the first ticket.
 pub fn dashboard_figures(app: &App, lang: balai_ui::Lang) -> Option<balai_ui::QueueFiguresView> {
-    let today = ops::local_day(Utc::now(), offset(app));
+    let today = crate::config::local_day(Utc::now(), offset(app));
     let f = ops::figures(&app.store, today - chrono::Duration::days(29)..=today);
     (f.tickets > 0).then(|| figures_view(lang, &f))
 }
