@@ -515,6 +515,14 @@ impl SetCookie {
 }
 
 /// The value of the first hidden `csrf` input of an HTML page.
+/// The value of the `<input name=…>` on a page (hidden form tokens).
+pub fn input_value(page: &Resp, name: &str) -> String {
+    input_tags(&page.text())
+        .find(|a| a.get("name").map(String::as_str) == Some(name))
+        .and_then(|a| a.get("value").cloned())
+        .unwrap_or_else(|| panic!("no input {name} on {page:?}"))
+}
+
 pub fn csrf_of(html: &str) -> Option<String> {
     input_tags(html).find(|a| a.get("name").map(String::as_str) == Some("csrf")).and_then(|a| a.get("value").cloned())
 }

@@ -29,20 +29,13 @@ fn path_tricks_find_nothing_and_other_roles_are_refused() {
     assert!(r.status == 303 && r.location().is_some_and(|l| l.starts_with("/signin")), "{r:?}");
 }
 
-fn hidden(page: &balai_tests::Resp, name: &str) -> String {
-    balai_tests::input_tags(&page.text())
-        .find(|a| a.get("name").map(String::as_str) == Some(name))
-        .and_then(|a| a.get("value").cloned())
-        .unwrap_or_else(|| panic!("no {name} on {page:?}"))
-}
-
 /// The letter request form with one file in `photos`, named and typed as a
 /// phone would, whatever its bytes are.
 fn request_with(page: &balai_tests::Resp, photo: Vec<u8>) -> balai_tests::Body {
     let part = reqwest::blocking::multipart::Part::bytes(photo).file_name("ktp.jpg").mime_str("image/jpeg").unwrap();
     let form = reqwest::blocking::multipart::Form::new()
-        .text("csrf", hidden(page, "csrf"))
-        .text("form_token", hidden(page, "form_token"))
+        .text("csrf", balai_tests::input_value(page, "csrf"))
+        .text("form_token", balai_tests::input_value(page, "form_token"))
         .text("keperluan", "melamar kerja")
         .text("phone", "0812 3456 7890")
         .part("photos", part);

@@ -5,7 +5,7 @@
 //! and template versions.
 
 use balai_tests::modem::SimModem;
-use balai_tests::{Balai, Body, Client, Options, Resp};
+use balai_tests::{Balai, Body, Client, Options};
 use reqwest::blocking::multipart;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -73,7 +73,7 @@ fn pdftotext(pdf: &[u8]) -> String {
 
 /// `balai letter verify FILE --public-key KEY` with no data dir at all, as a
 /// kecamatan office would run it.
-fn offline_verify(balai: &Balai, pdf: &[u8], public_key: &str) -> (bool, String) {
+fn offline_verify(pdf: &[u8], public_key: &str) -> (bool, String) {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("letter.pdf");
     std::fs::write(&path, pdf).expect("write pdf");
@@ -86,7 +86,6 @@ fn offline_verify(balai: &Balai, pdf: &[u8], public_key: &str) -> (bool, String)
         .args(["--public-key", public_key])
         .output()
         .expect("run balai letter verify");
-    let _ = balai;
     let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     (out.status.success(), text)
 }
@@ -155,7 +154,7 @@ fn every_letter_type_goes_from_request_to_a_signed_pdf_that_verifies_offline() {
         let again = clerk_api.page(&format!("/api/v1/letters/{id}/pdf"));
         assert_eq!(again.bytes, pdf.bytes, "{code}: a reprint differs from the first print");
 
-        let (genuine, out) = offline_verify(&balai, &pdf.bytes, &key);
+        let (genuine, out) = offline_verify(&pdf.bytes, &key);
         assert!(genuine, "{code}: offline verification failed: {out}");
         let verdict = balai
             .client()
@@ -189,13 +188,6 @@ fn request_form(csrf: &str, token: &str, keperluan: &str, phone: &str, photo: Op
     Body::Multipart(form)
 }
 
-fn hidden_value(page: &Resp, name: &str) -> String {
-    balai_tests::input_tags(&page.text())
-        .find(|a| a.get("name").map(String::as_str) == Some(name))
-        .and_then(|a| a.get("value").cloned())
-        .unwrap_or_else(|| panic!("no {name} on {page:?}"))
-}
-
 #[test]
 fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() {
     let modem = SimModem::start();
@@ -211,8 +203,8 @@ fn a_resident_requests_on_the_phone_tracks_it_and_downloads_the_signed_letter() 
     let form = warga.page("/surat/ajukan/domisili");
     assert_eq!(form.status, 200, "{form:?}");
     assert!(form.text().contains("capture=\"environment\""), "the photo input does not open the camera");
-    let csrf = hidden_value(&form, "csrf");
-    let token = hidden_value(&form, "form_token");
+    let csrf = balai_tests::input_value(&form, "csrf");
+    let token = balai_tests::input_value(&form, "form_token");
 
     // A missing required field comes back naming it; nothing recorded.
     let r = warga.post("/surat/ajukan/domisili", request_form(&csrf, &token, "", "", None));
@@ -343,15 +335,15 @@ fn wrong_roles_are_refused_and_audited_and_a_revoked_or_forged_letter_says_so() 
     // A PDF whose bytes were changed after signing fails the offline check.
     let pdf = clerk.page(&format!("/api/v1/letters/{id}/pdf")).bytes;
     let key = public_key(&balai);
-    assert!(offline_verify(&balai, &pdf, &key).0, "the untouched PDF does not verify");
+    assert!(offline_verify(&pdf, &key).0, "the untouched PDF does not verify");
     let mut altered = pdf.clone();
     let at = altered.len() / 3;
     altered[at] ^= 0x01;
-    let (ok, out) = offline_verify(&balai, &altered, &key);
+    let (ok, out) = offline_verify(&altered, &key);
     assert!(!ok, "an altered PDF verified: {out}");
     let mut cut = pdf.clone();
     cut.truncate(pdf.len() - 100);
-    assert!(!offline_verify(&balai, &cut, &key).0, "a truncated PDF verified");
+    assert!(!offline_verify(&cut, &key).0, "a truncated PDF verified");
 
     let public = balai.client();
     let page = public.page(&format!("/verify?nomor={}", balai_tests::urlencode(&number)));

@@ -384,7 +384,7 @@ async fn verify_page(req: HttpRequest, app: web::Data<App>, q: web::Query<Verify
     } else {
         None
     };
-    let result = verdict.map(|v| verify_result(&req, &app, v));
+    let result = verdict.map(|v| verify_result(&app, v));
     ok(balai_ui::render_verify(balai_ui::VerifyProps { shell: shell(&req), number: q.nomor.clone(), result }))
 }
 
@@ -398,8 +398,7 @@ pub fn verdict_code(v: &Verdict) -> &'static str {
     }
 }
 
-fn verify_result(req: &HttpRequest, app: &App, v: Verdict) -> balai_ui::VerifyResult {
-    let _ = req;
+fn verify_result(app: &App, v: Verdict) -> balai_ui::VerifyResult {
     let verdict = verdict_code(&v).to_string();
     match v {
         Verdict::Genuine(l) | Verdict::Revoked(l) => balai_ui::VerifyResult {
