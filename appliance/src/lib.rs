@@ -13,6 +13,7 @@ pub mod files;
 pub mod http;
 pub mod letters;
 pub mod outbox;
+pub mod posyandu;
 pub mod queue;
 pub mod reference;
 pub mod residents;

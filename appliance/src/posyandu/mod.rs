@@ -1,0 +1,10 @@
+//! Posyandu (pos pelayanan terpadu: the monthly child-health post run by
+//! volunteer kader): the posts, the children they follow, and (in later
+//! modules) weighings, WHO z-scores and the growth chart.
+//!
+//! The child record is shared by the health domains (immunization, the
+//! resident's health record): they read it through `operations`, they never
+//! write it.
+
+pub mod model;
+pub mod operations;
