@@ -37,6 +37,8 @@
 //! | queue_desk | call next | POST `/antrian/loket/call` | `counter`, `service` (optional), `csrf` |
 //! | queue_desk | recall / serve / finish / skip | POST `/antrian/loket/{recall,serve,finish,skip}` | `counter`, `csrf` |
 //! | queue_services | add / save | POST `/antrian/layanan` / POST `/antrian/layanan/{id}` | `prefix`, `name`, `enabled`, `csrf` |
+//! | posyandu_list | add a post | POST `/posyandu` | `name`, `dusun`, `address`, `day_of_month`, `csrf` |
+//! | posyandu_detail | register a child | POST `/posyandu/{id}/children` | `ChildInput` field names, `csrf` |
 
 pub mod charts;
 pub mod common;
@@ -67,6 +69,9 @@ pub use pages::letters::{
 };
 pub use pages::message::{ErrorProps, MessageProps, render_error, render_message};
 pub use pages::outbox::{OutboxProps, OutboxRow, render_outbox};
+pub use pages::posyandu::{
+    ChildRow, PosyanduDetailProps, PosyanduListProps, PosyanduRow, render_posyandu_detail, render_posyandu_list,
+};
 pub use pages::queue_board::{
     BOARD_JS, QUEUE_CSS, QueueBoardCall, QueueBoardCounter, QueueBoardProps, QueueBoardWaiting, render_queue_board,
 };

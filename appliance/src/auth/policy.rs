@@ -36,6 +36,12 @@ const SIGNER: &[Role] = &[KepalaDesa];
 /// Who works a queue counter (loket) or runs a ticket kiosk with a token.
 const QUEUE_DESK: &[Role] = &[Admin, Operator, KepalaDesa];
 
+/// Who works with children's health records: the posyandu kader, the health
+/// worker (nakes) and the admin.
+const HEALTH_DESK: &[Role] = &[Admin, Kader, Nakes];
+/// Who sets up posyandu posts.
+const HEALTH_ADMIN: &[Role] = &[Admin, Nakes];
+
 const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
     Rule { method, path, access, reauth: false }
 }
@@ -132,6 +138,11 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/duplicates/{id}/resolve", Roles(ADMIN)),
     rule("GET", "/settings", Roles(ADMIN)),
     rule("POST", "/settings", Roles(ADMIN)),
+    // posyandu: posts and the children they follow (personal health data)
+    rule("GET", "/posyandu", Roles(HEALTH_DESK)),
+    rule("POST", "/posyandu", Roles(HEALTH_ADMIN)),
+    rule("GET", "/posyandu/{id}", Roles(HEALTH_DESK)),
+    rule("POST", "/posyandu/{id}/children", Roles(HEALTH_DESK)),
     // outbox: notifications and the SMS modem
     rule("GET", "/outbox", Roles(&[Admin, Operator])),
     rule("POST", "/outbox/{id}/retry", Roles(&[Admin, Operator])),

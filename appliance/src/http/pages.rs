@@ -19,6 +19,7 @@ const NAV: &[(&str, &str)] = &[
     ("/residents", "nav.residents"),
     ("/statistics", "nav.statistics"),
     ("/antrian/loket", "nav.queue"),
+    ("/posyandu", "nav.posyandu"),
     ("/audit", "nav.audit"),
     ("/users", "nav.users"),
     ("/duplicates", "nav.duplicates"),

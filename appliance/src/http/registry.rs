@@ -33,6 +33,7 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::letters::routes::endpoints());
     all.extend(crate::letters::api::endpoints());
     all.extend(crate::outbox::routes::endpoints());
+    all.extend(crate::posyandu::routes::endpoints());
     all.extend(crate::queue::routes::endpoints());
     all.extend(crate::files::routes::endpoints());
     all

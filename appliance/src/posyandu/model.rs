@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::residents::model::FieldError;
 use crate::store::Record;
 
 /// One posyandu of the village; a village has several, each in a dusun with
@@ -96,5 +97,98 @@ impl Record for Child {
             keys.push(("mother_nik", nik.clone()));
         }
         keys
+    }
+}
+
+/// What a kader types to register a child, as typed. A NIK found in the
+/// population register fills the rest from there and links the record.
+#[derive(Serialize, Deserialize, Clone, Debug, Default, PartialEq, Eq)]
+#[serde(default)]
+pub struct ChildInput {
+    pub nik: String,
+    pub name: String,
+    /// `L`/`P` (or `M`/`F`).
+    pub sex: String,
+    /// `YYYY-MM-DD` (a date input) or `dd-mm-YYYY`.
+    pub birth_date: String,
+    pub mother_name: String,
+    pub mother_nik: String,
+    pub father_name: String,
+    pub parent_phone: String,
+    pub dusun: String,
+    pub birth_weight_kg: String,
+    pub birth_length_cm: String,
+}
+
+/// Newborns weigh 0.5–7 kg and measure 30–65 cm; outside that the value was
+/// mistyped (grams for kilograms, metres for centimetres).
+const BIRTH_WEIGHT_KG: (f64, f64) = (0.5, 7.0);
+const BIRTH_LENGTH_CM: (f64, f64) = (30.0, 65.0);
+
+impl ChildInput {
+    /// The child this input describes, or every problem with it by field.
+    pub fn to_child(&self, posyandu_id: &str) -> Result<Child, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let sex = Sex::parse(&self.sex);
+        if sex.is_none() {
+            errors.push(FieldError::new("sex", "posyandu.error.sex", self.sex.trim()));
+        }
+        let birth_date = parse_date(&self.birth_date);
+        if birth_date.is_none() {
+            errors.push(FieldError::new("birth_date", "posyandu.error.date", self.birth_date.trim()));
+        }
+        let weight = measure(&self.birth_weight_kg, "birth_weight_kg", BIRTH_WEIGHT_KG, &mut errors);
+        let length = measure(&self.birth_length_cm, "birth_length_cm", BIRTH_LENGTH_CM, &mut errors);
+        let optional = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        if let Some(nik) = optional(&self.mother_nik)
+            && (nik.len() != 16 || !nik.bytes().all(|b| b.is_ascii_digit()))
+        {
+            errors.push(FieldError::new("mother_nik", "posyandu.error.nik", nik));
+        }
+        match (sex, birth_date) {
+            (Some(sex), Some(birth_date)) if errors.is_empty() => Ok(Child {
+                id: String::new(),
+                posyandu_id: posyandu_id.to_string(),
+                name: self.name.trim().to_string(),
+                sex,
+                birth_date,
+                nik: optional(&self.nik),
+                resident_id: None,
+                mother_name: self.mother_name.trim().to_string(),
+                mother_nik: optional(&self.mother_nik),
+                father_name: self.father_name.trim().to_string(),
+                parent_phone: optional(&self.parent_phone),
+                dusun: self.dusun.trim().to_string(),
+                birth_weight_kg: weight,
+                birth_length_cm: length,
+                left_on: None,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"].iter().find_map(|f| NaiveDate::parse_from_str(text, f).ok())
+}
+
+/// An optional measurement: blank is `None`; a comma is a decimal point (as
+/// Indonesians write it); outside `range` is refused naming the field.
+fn measure(text: &str, field: &'static str, range: (f64, f64), errors: &mut Vec<FieldError>) -> Option<f64> {
+    let text = text.trim().replace(',', ".");
+    if text.is_empty() {
+        return None;
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= range.0 && v <= range.1 => Some(v),
+        _ => {
+            errors.push(FieldError::new(
+                field,
+                "posyandu.error.out_of_range",
+                format!("{text} ({}–{})", range.0, range.1),
+            ));
+            None
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use super::model::{Child, Posyandu};
+use super::model::{Child, ChildInput, Posyandu};
 use crate::residents::model::FieldError;
 use crate::residents::operations::new_id;
 use crate::store::{Change, Durability, Store, StoreError};
@@ -93,4 +93,37 @@ pub fn save_child(store: &Store, actor: &str, mut child: Child, today: NaiveDate
     }
     store.commit(actor, vec![Change::put(&child)?.with_detail("child")], Durability::Durable)?;
     Ok(child)
+}
+
+/// Registers a child at a post from what the kader typed. A NIK already in
+/// the population register takes name, sex, birth date, parents and dusun
+/// from there (the register is the source of truth) and links the record.
+pub fn register_child(
+    store: &Store,
+    actor: &str,
+    posyandu_id: &str,
+    input: &ChildInput,
+    today: NaiveDate,
+) -> Result<Child, PosyanduError> {
+    let nik = input.nik.trim();
+    if !nik.is_empty() && child_by_nik(store, nik).is_some() {
+        return Err(PosyanduError::Invalid(vec![FieldError::new("nik", "posyandu.error.already_registered", nik)]));
+    }
+    let mut input = input.clone();
+    let resident = (!nik.is_empty()).then(|| crate::residents::operations::by_nik(store, nik)).flatten();
+    if let Some(r) = &resident {
+        input.name = r.name.clone();
+        input.sex = r.sex.to_string();
+        input.birth_date = r.birth_date.to_string();
+        input.mother_name = r.mother_name.clone();
+        input.mother_nik = r.mother_nik.clone().unwrap_or_default();
+        input.father_name = r.father_name.clone();
+        input.dusun = r.dusun.clone();
+        if input.parent_phone.trim().is_empty() {
+            input.parent_phone = r.phone.clone().unwrap_or_default();
+        }
+    }
+    let mut child = input.to_child(posyandu_id).map_err(PosyanduError::Invalid)?;
+    child.resident_id = resident.map(|r| r.id);
+    save_child(store, actor, child, today)
 }

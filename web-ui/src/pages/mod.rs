@@ -10,6 +10,7 @@ pub mod landing;
 pub mod letters;
 pub mod message;
 pub mod outbox;
+pub mod posyandu;
 pub mod queue_board;
 pub mod queue_desk;
 pub mod queue_kiosk;
