@@ -74,6 +74,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("posyandu.txt", include_str!("../catalog/posyandu.txt")),
     ("queue.txt", include_str!("../catalog/queue.txt")),
     ("files.txt", include_str!("../catalog/files.txt")),
+    ("health.txt", include_str!("../catalog/health.txt")),
 ];
 
 /// One parsed catalog line.

@@ -57,6 +57,9 @@ pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_aud
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
+pub use pages::health::{
+    HealthCell, HealthFilter, HealthForm, HealthPageProps, HealthSection, HealthTable, render_health_page,
+};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
 pub use pages::kiosk::{KioskProps, render_kiosk};
 pub use pages::landing::{LandingProps, render_landing};
@@ -96,6 +99,7 @@ pub use pages::subject_access::{SubjectAccessProps, render_subject_access};
 pub use pages::users::{IssuedPin, UserRow, UsersProps, render_users};
 pub use resident::{CodeTables, FIELDS, FieldKind, FieldSpec, Group, ResidentFields};
 pub use style::CSS;
+pub use widgets::{Control, Field};
 
 #[cfg(test)]
 mod tests;

@@ -95,6 +95,7 @@ input[type="file"] { border-style: dashed; }
 .dl-row { display: grid; grid-template-columns: 1fr; padding: .35rem 0; border-bottom: 1px solid #ddd; }
 .dl dt { font-weight: 600; color: var(--muted); }
 .dl dd { margin: 0; overflow-wrap: anywhere; }
+td.flag { color: var(--err); font-weight: 700; }
 table { width: 100%; border-collapse: collapse; margin: 0 0 1rem; }
 th, td { text-align: left; padding: .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { background: var(--soft); }

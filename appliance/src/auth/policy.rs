@@ -41,6 +41,18 @@ const QUEUE_DESK: &[Role] = &[Admin, Operator, KepalaDesa];
 const HEALTH_DESK: &[Role] = &[Admin, Kader, Nakes];
 /// Who sets up posyandu posts.
 const HEALTH_ADMIN: &[Role] = &[Admin, Nakes];
+/// Who reads and writes personal health records (immunization cards,
+/// pregnancies, consultations, the health record): the kader and the nakes.
+/// Not the admin: running the box needs no one's health data (least privilege).
+const HEALTH_CARE: &[Role] = &[Kader, Nakes];
+/// Clinical entries: antenatal visits, telemedicine sessions, notes, prescriptions.
+const CLINICAL: &[Role] = &[Nakes];
+/// Figures without names (immunization coverage).
+const HEALTH_FIGURES: &[Role] = &[Admin, KepalaDesa, Kader, Nakes];
+/// The village post, which carries prescriptions to the door (sees names and addresses only).
+const DELIVERY: &[Role] = &[Operator, Kader, Nakes];
+/// A partner pharmacy.
+const PHARMACY: &[Role] = &[Apotek];
 
 const fn rule(method: &'static str, path: &'static str, access: Access) -> Rule {
     Rule { method, path, access, reauth: false }
@@ -143,6 +155,41 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/posyandu", Roles(HEALTH_ADMIN)),
     rule("GET", "/posyandu/{id}", Roles(HEALTH_DESK)),
     rule("POST", "/posyandu/{id}/children", Roles(HEALTH_DESK)),
+    // imunisasi: children's doses, due lists, reminders; coverage is figures only
+    rule("GET", "/imunisasi", Roles(HEALTH_CARE)),
+    rule("GET", "/imunisasi/posyandu/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/imunisasi/posyandu/{id}/pengingat", Roles(HEALTH_CARE)),
+    rule("GET", "/imunisasi/anak/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/imunisasi/anak/{id}", Roles(HEALTH_CARE)),
+    rule("GET", "/imunisasi/cakupan", Roles(HEALTH_FIGURES)),
+    rule("GET", "/imunisasi/cakupan.csv", Roles(HEALTH_FIGURES)),
+    // ibu hamil: pregnancies, antenatal visits (the nakes), the birth
+    rule("GET", "/ibu-hamil", Roles(HEALTH_CARE)),
+    rule("POST", "/ibu-hamil", Roles(HEALTH_CARE)),
+    rule("GET", "/ibu-hamil/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/ibu-hamil/{id}/kunjungan", Roles(CLINICAL)),
+    rule("POST", "/ibu-hamil/{id}/persalinan", Roles(HEALTH_CARE)),
+    // telemedis: sessions, bookings, notes and e-prescriptions
+    rule("GET", "/telemedis", Roles(HEALTH_CARE)),
+    rule("POST", "/telemedis", Roles(CLINICAL)),
+    rule("GET", "/telemedis/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/telemedis/{id}/booking", Roles(HEALTH_CARE)),
+    rule("GET", "/telemedis/konsultasi/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/telemedis/konsultasi/{id}/catatan", Roles(CLINICAL)),
+    rule("POST", "/telemedis/konsultasi/{id}/resep", Roles(CLINICAL)),
+    rule("GET", "/resep/{id}", Roles(HEALTH_CARE)),
+    // the village post carries prescriptions to the door
+    rule("GET", "/antar", Roles(DELIVERY)),
+    rule("POST", "/antar/{id}/bawa", Roles(DELIVERY)),
+    rule("POST", "/antar/{id}/terima", Roles(DELIVERY)),
+    // a partner pharmacy: only what is addressed to it
+    rule("GET", "/apotek", Roles(PHARMACY)),
+    rule("GET", "/apotek/resep/{id}", Roles(PHARMACY)),
+    rule("POST", "/apotek/resep/{id}/siap", Roles(PHARMACY)),
+    rule("POST", "/apotek/resep/{id}/kirim", Roles(PHARMACY)),
+    // the resident's health record (every view audited)
+    rule("GET", "/rekam-kesehatan", Roles(HEALTH_CARE)),
+    rule("GET", "/rekam-kesehatan/{id}", Roles(HEALTH_CARE)),
     // outbox: notifications and the SMS modem
     rule("GET", "/outbox", Roles(&[Admin, Operator])),
     rule("POST", "/outbox/{id}/retry", Roles(&[Admin, Operator])),

@@ -34,6 +34,10 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::letters::api::endpoints());
     all.extend(crate::outbox::routes::endpoints());
     all.extend(crate::posyandu::routes::endpoints());
+    all.extend(crate::immunization::routes::endpoints());
+    all.extend(crate::maternal::routes::endpoints());
+    all.extend(crate::telemedicine::routes::endpoints());
+    all.extend(crate::health_record::routes::endpoints());
     all.extend(crate::queue::routes::endpoints());
     all.extend(crate::files::routes::endpoints());
     all
