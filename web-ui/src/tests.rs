@@ -499,6 +499,39 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 }),
             }),
         ),
+        (
+            "health",
+            render_health_page(HealthPageProps {
+                shell: s.clone(),
+                title: EVIL.into(),
+                intro: EVIL.into(),
+                sections: vec![HealthSection {
+                    id: "a".into(),
+                    heading: EVIL.into(),
+                    text: vec![EVIL.into()],
+                    facts: vec![(EVIL.into(), EVIL.into())],
+                    flags: vec![EVIL.into()],
+                    table: Some(HealthTable {
+                        headers: vec![EVIL.into()],
+                        rows: vec![vec![HealthCell::link(EVIL, "/x").flagged(true)]],
+                        empty: String::new(),
+                    }),
+                    filter: Some(HealthFilter {
+                        action: "/q".into(),
+                        submit: EVIL.into(),
+                        inputs: vec![("q".into(), EVIL.into(), EVIL.into())],
+                    }),
+                    forms: vec![HealthForm {
+                        action: "/p".into(),
+                        submit: EVIL.into(),
+                        help: EVIL.into(),
+                        fields: vec![Field::new("n", EVIL.into(), EVIL).error(Some(EVIL.into()))],
+                        hidden: vec![("h".into(), EVIL.into())],
+                    }],
+                    links: vec![("/l".into(), EVIL.into())],
+                }],
+            }),
+        ),
         ("error", render_error(ErrorProps { shell: s.clone(), status: 404, message: String::new() })),
         ("message", render_message(MessageProps { shell: s, title: EVIL.into(), text: EVIL.into(), link: None })),
     ]

@@ -247,6 +247,11 @@ fn consultation_view(
             hidden: vec![],
         });
     }
+    // Without a note there is no prescription form to hold the error.
+    let mut flags = Vec::new();
+    if b.note.is_none() {
+        flags.extend(rx_typed.errors.iter().map(|(_, m)| m.clone()));
+    }
     if writer && b.note.is_some() {
         let pharmacies: Vec<(String, String)> =
             ops::pharmacies(&app.store).into_iter().map(|u| (u.username, u.full_name)).collect();
@@ -278,7 +283,13 @@ fn consultation_view(
     };
     let sections = vec![
         HealthSection { facts, ..HealthSection::default() },
-        HealthSection { heading: t(lang, "health.rx.title"), table: Some(rx_table), forms, ..HealthSection::default() },
+        HealthSection {
+            heading: t(lang, "health.rx.title"),
+            flags,
+            table: Some(rx_table),
+            forms,
+            ..HealthSection::default()
+        },
     ];
     ui::page(req, status, t(lang, "health.tele.consultation"), String::new(), flash, sections)
 }
