@@ -133,7 +133,8 @@ fn every_message_key_the_daemon_uses_is_in_the_catalog() {
         .filter_map(|l| l.split_once('='))
         .map(|(k, _)| k.trim())
         .collect();
-    let prefixes = ["auth.", "error.", "flash.", "village.", "duplicates.", "nav.", "residents.", "audit.chain"];
+    let prefixes =
+        ["auth.", "error.", "flash.", "village.", "duplicates.", "nav.", "residents.", "audit.chain", "health."];
     for file in rust_files(&root().join("appliance/src")) {
         let text = read(&file);
         for piece in text.split('"').skip(1).step_by(2) {

@@ -39,6 +39,7 @@
 //! | queue_services | add / save | POST `/antrian/layanan` / POST `/antrian/layanan/{id}` | `prefix`, `name`, `enabled`, `csrf` |
 //! | posyandu_list | add a post | POST `/posyandu` | `name`, `dusun`, `address`, `day_of_month`, `csrf` |
 //! | posyandu_detail | register a child | POST `/posyandu/{id}/children` | `ChildInput` field names, `csrf` |
+//! | health | every health page (imunisasi, ibu hamil, telemedis, apotek, antar, rekam kesehatan) | the `action` of each `HealthForm` | its `Field` names, `csrf` |
 
 pub mod charts;
 pub mod common;
