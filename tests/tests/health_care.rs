@@ -270,8 +270,15 @@ fn a_pregnancy_is_flagged_and_its_birth_registers_the_baby_at_the_posyandu() {
     );
     assert_eq!(born.status, 200, "{}", born.text());
     assert!(html_unescape(&born.text()).contains("Bayi Ny. Rina Marlina terdaftar di posyandu"));
+    let again = nakes.post_form(
+        &birth,
+        &[("csrf", &csrf), ("posyandu_id", &post_id), ("sex", "L"), ("birth_date", &today().to_string())],
+    );
+    assert_eq!(again.status, 422, "a second press registers no second baby");
+    assert!(html_unescape(&again.text()).contains("Persalinan sudah dicatat."));
     let post_page = page_text(&kader, &post);
-    assert!(post_page.contains("Bayi Ny. Rina Marlina") && post_page.contains("Rina Marlina</td>"), "{post_page}");
+    assert_eq!(post_page.matches("Bayi Ny. Rina Marlina").count(), 1, "{post_page}");
+    assert!(post_page.contains("Rina Marlina</td>"), "the mother's name is on the child");
     assert!(!page_text(&kader, "/ibu-hamil").contains("Rina Marlina"), "a delivered pregnancy leaves the list");
 
     // From the register by NIK: a woman's record fills the form; a man's NIK is refused.

@@ -463,6 +463,38 @@ mod tests {
     }
 
     #[test]
+    fn two_kaders_reminding_at_once_send_each_reminder_once() {
+        let dir = std::env::temp_dir().join(format!("balai-remind-{}", new_id("t")));
+        let store = Store::open(&dir).unwrap();
+        let today = d("2025-03-10");
+        let post = Posyandu {
+            id: String::new(),
+            name: "Melati".into(),
+            dusun: String::new(),
+            address: String::new(),
+            kader: vec![],
+            day_of_month: Some(10),
+        };
+        let post = posyandu::save_posyandu(&store, "t", post).unwrap();
+        let mut c = child("2025-01-05");
+        c.id = String::new();
+        c.posyandu_id = post.id.clone();
+        c.parent_phone = Some("081234567890".into());
+        posyandu::save_child(&store, "t", c, today).unwrap();
+        let sent: usize = std::thread::scope(|s| {
+            let runs: Vec<_> =
+                (0..4).map(|_| s.spawn(|| send_reminders(&store, "kader", &post, today).unwrap().sent)).collect();
+            runs.into_iter().map(|r| r.join().unwrap()).sum()
+        });
+        assert_eq!(sent, 1, "one SMS for the child, however many presses");
+        let (messages, _) = crate::outbox::operations::list(&store, None, 0, 10).unwrap();
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].body.contains("HB0, BCG, OPV 1, DPT-HB-Hib 1"), "{}", messages[0].body);
+        drop(store);
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
     fn coverage_counts_target_and_covered() {
         let dir = std::env::temp_dir().join(format!("balai-cov-{}", new_id("t")));
         let store = Store::open(&dir).unwrap();

@@ -172,7 +172,9 @@ pub fn add_visit(
 
 /// Records the birth: the newborn is registered at the chosen posyandu with
 /// the mother's name, NIK, phone and dusun, and the pregnancy is closed with
-/// a link to the child.
+/// a link to the child. The pregnancy is closed first, under the writer lock,
+/// so a second press of the button cannot register a second baby; if the
+/// child then cannot be saved, the pregnancy is opened again.
 pub fn record_birth(
     store: &Store,
     actor: &str,
@@ -180,10 +182,7 @@ pub fn record_birth(
     input: &BirthInput,
     today: NaiveDate,
 ) -> Result<(Pregnancy, Child), MaternalError> {
-    let mut p = get(store, id).ok_or_else(|| invalid("id", "error.not_found", id))?;
-    if p.birth.is_some() {
-        return Err(invalid("birth_date", "health.error.already_born", ""));
-    }
+    let p = get(store, id).ok_or_else(|| invalid("id", "error.not_found", id))?;
     let child_input = ChildInput {
         nik: String::new(),
         name: input.name.clone(),
@@ -198,16 +197,41 @@ pub fn record_birth(
         birth_length_cm: input.birth_length_cm.clone(),
     };
     let mut child = child_input.to_child(input.posyandu_id.trim()).map_err(MaternalError::Invalid)?;
-    // A birth before 20 weeks is not a birth; before HPHT it is a typo.
-    let earliest = p.hpht.checked_add_months(Months::new(4)).unwrap_or(p.hpht);
-    if child.birth_date < earliest {
-        return Err(invalid("birth_date", "health.error.birth_too_early", child.birth_date.to_string()));
-    }
     if child.name.trim().is_empty() {
         child.name = format!("Bayi Ny. {}", p.name);
     }
-    let child = posyandu::save_child(store, actor, child, today)?;
-    p.birth = Some(BirthRecord { date: child.birth_date, child_id: child.id.clone() });
-    store.commit(actor, vec![Change::put(&p)?.with_detail("birth")], Durability::Durable)?;
-    Ok((p, child))
+    let mut errors = posyandu::check_child(&child, today);
+    // A birth before 20 weeks is not a birth; before HPHT it is a typo.
+    let earliest = p.hpht.checked_add_months(Months::new(4)).unwrap_or(p.hpht);
+    if child.birth_date < earliest {
+        errors.push(FieldError::new("birth_date", "health.error.birth_too_early", child.birth_date.to_string()));
+    }
+    if posyandu::posyandu(store, &child.posyandu_id).is_none() {
+        errors.push(FieldError::new("posyandu_id", "posyandu.error.unknown_posyandu", child.posyandu_id.clone()));
+    }
+    if !errors.is_empty() {
+        return Err(MaternalError::Invalid(errors));
+    }
+    child.id = new_id("anak");
+    let (_, closed) = store.commit_with(actor, Durability::Durable, |view| {
+        let mut p: Pregnancy = view.get(id)?.ok_or_else(|| invalid("id", "error.not_found", id))?;
+        if p.birth.is_some() {
+            return Err(invalid("birth_date", "health.error.already_born", ""));
+        }
+        p.birth = Some(BirthRecord { date: child.birth_date, child_id: child.id.clone() });
+        Ok((vec![Change::put(&p)?.with_detail("birth")], p))
+    })?;
+    match posyandu::save_child(store, actor, child, today) {
+        Ok(child) => Ok((closed, child)),
+        Err(e) => {
+            let mut reopened = closed;
+            reopened.birth = None;
+            store.commit(
+                actor,
+                vec![Change::put(&reopened)?.with_detail("birth not recorded")],
+                Durability::Durable,
+            )?;
+            Err(e.into())
+        }
+    }
 }

@@ -134,7 +134,12 @@ fn detail_view(
     if let Some(b) = &p.birth {
         links.push((format!("/imunisasi/anak/{}", b.child_id), t(lang, "health.anc.child_card")));
     }
-    let summary = HealthSection { flags: risk_text(lang, p), facts, links, ..HealthSection::default() };
+    let mut flags = risk_text(lang, p);
+    // After the birth the forms are gone; a refusal still needs saying.
+    if p.birth.is_some() {
+        flags.extend(visit_typed.errors.iter().chain(&birth_typed.errors).map(|(_, m)| m.clone()));
+    }
+    let summary = HealthSection { flags, facts, links, ..HealthSection::default() };
     let rows = p
         .visits
         .iter()

@@ -214,3 +214,38 @@ pub struct StepInput {
     /// Who received it (delivery only).
     pub received_by: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prescription_walks_five_states_in_one_order() {
+        let mut state = RxState::Issued;
+        let mut walked = vec![state.code()];
+        while let Some(next) = state.next() {
+            state = next;
+            walked.push(state.code());
+        }
+        assert_eq!(walked, ["issued", "prepared", "sent", "out_for_delivery", "delivered"]);
+        assert!(walked.iter().all(|c| RxState::parse(c).is_some_and(|s| s.code() == *c)));
+        let pharmacy: Vec<bool> = walked.iter().filter_map(|c| RxState::parse(c)).map(RxState::by_pharmacy).collect();
+        assert_eq!(pharmacy, [false, true, true, false, false]);
+    }
+
+    #[test]
+    fn slots_follow_the_start_time() {
+        let s = TeleSession {
+            id: "t".into(),
+            date: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap(),
+            start: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            slot_minutes: 15,
+            slots: 4,
+            doctor_name: "dr. A".into(),
+            doctor_str: String::new(),
+            place: String::new(),
+            created_by: String::new(),
+        };
+        assert_eq!(s.slot_time(3), NaiveTime::from_hms_opt(9, 45, 0).unwrap());
+    }
+}
