@@ -167,6 +167,18 @@ fn card_view(
             ]
         })
         .collect();
+    // Doses outside the national schedule (JE in endemic districts) still show when given.
+    let mut rows = rows;
+    rows.extend(given.iter().filter(|g| schedule::find(&g.antigen, g.dose).is_none_or(|d| !d.national)).map(|g| {
+        let month = schedule::find(&g.antigen, g.dose).map(|d| d.month.to_string()).unwrap_or_default();
+        vec![
+            HealthCell::text(format!("{} {}", g.antigen, g.dose)),
+            HealthCell::text(tf(lang, "health.imm.month_value", &[("month", &month)])),
+            status_cell(lang, DoseStatus::Given(g.given_on)),
+            HealthCell::text(g.place.clone()),
+            HealthCell::text(g.batch.clone().unwrap_or_default()),
+        ]
+    }));
     let headers = ["health.imm.dose", "health.imm.age", "health.status", "health.imm.place", "health.imm.batch"];
     let table = HealthTable { headers: headers.iter().map(|k| t(lang, k)).collect(), rows, empty: String::new() };
     let options: Vec<(String, String)> = schedule::schedule().iter().map(|d| (d.code(), d.label())).collect();

@@ -93,12 +93,15 @@ pub struct HealthPageProps {
 }
 
 fn cell_view(label: String, c: &HealthCell) -> AnyView {
-    let class = c.flag.then_some("flag");
     let inner = match &c.href {
         Some(href) => view! { <a href=href.clone()>{c.text.clone()}</a> }.into_any(),
         None => c.text.clone().into_any(),
     };
-    view! { <td data-label=label class=class>{inner}</td> }.into_any()
+    if c.flag {
+        view! { <td data-label=label class="flag">{inner}</td> }.into_any()
+    } else {
+        view! { <td data-label=label>{inner}</td> }.into_any()
+    }
 }
 
 fn table_view(t: &HealthTable) -> AnyView {
