@@ -303,8 +303,11 @@ pub fn coverage(store: &Store, months: &[NaiveDate]) -> Vec<CoverageRow> {
     let children: Vec<Child> = store.scan::<Child>().filter_map(Result::ok).collect();
     let doses: Vec<Immunization> = store.scan::<Immunization>().filter_map(Result::ok).collect();
     let mut given_on: HashMap<(&str, &str, u8), NaiveDate> = HashMap::new();
+    let mut given_in: HashMap<(NaiveDate, &str, u8), usize> = HashMap::new();
     for g in &doses {
         given_on.insert((g.child_id.as_str(), g.antigen.as_str(), g.dose), g.given_on);
+        let first = g.given_on.with_day(1).unwrap_or(g.given_on);
+        *given_in.entry((first, g.antigen.as_str(), g.dose)).or_default() += 1;
     }
     let mut rows = Vec::new();
     for &month in months {
@@ -324,10 +327,7 @@ pub fn coverage(store: &Store, months: &[NaiveDate]) -> Vec<CoverageRow> {
                 .iter()
                 .filter(|c| given_on.get(&(c.id.as_str(), d.antigen.as_str(), d.dose)).is_some_and(|on| *on <= end))
                 .count();
-            let given = doses
-                .iter()
-                .filter(|g| g.antigen == d.antigen && g.dose == d.dose && g.given_on >= first && g.given_on <= end)
-                .count();
+            let given = given_in.get(&(first, d.antigen.as_str(), d.dose)).copied().unwrap_or(0);
             rows.push(CoverageRow {
                 month: first,
                 antigen: d.antigen.clone(),
