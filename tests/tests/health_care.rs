@@ -336,6 +336,7 @@ fn a_consultation_prescription_goes_to_one_pharmacy_and_is_tracked_to_the_door()
 
     let people = residents(&balai);
     let (ani, other) = (&people[0], &people[1]);
+    let phone = "081355550123";
     let csrf = kader.csrf(&session_path);
     let book = |nik: &str, slot: &str| {
         kader.post_form(
@@ -343,7 +344,10 @@ fn a_consultation_prescription_goes_to_one_pharmacy_and_is_tracked_to_the_door()
             &[("csrf", &csrf), ("nik", nik), ("slot", slot), ("complaint", "Batuk tiga hari")],
         )
     };
-    let r = book(&ani.1, "1");
+    let r = kader.post_form(
+        &format!("{session_path}/booking"),
+        &[("csrf", &csrf), ("nik", &ani.1), ("slot", "1"), ("complaint", "Batuk tiga hari"), ("phone", phone)],
+    );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(html_unescape(&r.text()).contains(&format!("{} terdaftar pukul 09:00", ani.2)));
     let taken = book(&other.1, "1");
@@ -407,6 +411,8 @@ fn a_consultation_prescription_goes_to_one_pharmacy_and_is_tracked_to_the_door()
     assert!(list.contains(&ani.2), "the post sees whom to deliver to");
     assert!(!list.contains("Ambroxol"), "but not the medicines");
     assert_eq!(operator.post_form(&format!("/antar/{rx_id}/bawa"), &[("csrf", &csrf_o)]).status, 200);
+    let outbox = balai.signin("admin").page("/outbox").text();
+    assert_eq!(outbox.matches(&format!("prescription:{rx_id}")).count(), 1, "the resident is told it is on its way");
     let nobody = operator.post_form(&format!("/antar/{rx_id}/terima"), &[("csrf", &csrf_o), ("received_by", " ")]);
     assert_eq!(nobody.status, 422, "who received it is required");
     let done =

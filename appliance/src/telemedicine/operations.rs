@@ -8,10 +8,11 @@ use super::model::{
     TeleSession,
 };
 use crate::auth::model::{Role, User};
+use crate::outbox::model::{Channel, NewMessage};
 use crate::posyandu::model::parse_date;
 use crate::residents::model::FieldError;
 use crate::residents::operations::new_id;
-use crate::store::{Change, Durability, Store, StoreError};
+use crate::store::{Change, Durability, Record, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TeleError {
@@ -318,5 +319,23 @@ pub fn advance(
         });
         Ok((vec![Change::put(&rx)?.with_detail(to.code())], rx))
     })?;
+    if to == RxState::OutForDelivery {
+        tell_on_the_way(store, actor, &rx);
+    }
     Ok(rx)
+}
+
+/// The resident hears the medicine is on its way, so someone is at home. A
+/// number the outbox cannot use is logged; the delivery goes on regardless.
+fn tell_on_the_way(store: &Store, actor: &str, rx: &Prescription) {
+    let Some(phone) = rx.phone.clone() else { return };
+    let message = NewMessage {
+        channel: Channel::Sms,
+        to: phone,
+        body: "Obat dari resep telemedis Anda sedang diantar petugas desa hari ini. Mohon ada orang di rumah.".into(),
+        about: Some(format!("{}:{}", Prescription::TABLE, rx.id)),
+    };
+    if let Err(e) = crate::outbox::operations::enqueue(store, actor, message) {
+        tracing::warn!(prescription = %rx.id, error = %e, "no delivery SMS");
+    }
 }
