@@ -6,6 +6,8 @@
 //! resident's health record): they read it through `operations`, they never
 //! write it.
 
+pub mod category;
 pub mod model;
 pub mod operations;
 pub mod routes;
+pub mod zscore;
