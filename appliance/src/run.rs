@@ -43,6 +43,7 @@ pub fn main() -> ExitCode {
         }
         // Offline: a kecamatan office has no data dir, and no store is needed.
         Command::Letter(command) => cli::letter::run(&config, command, cli.json),
+        Command::Posyandu(command) => cli::posyandu::run(command, cli.json),
         other => one_command(&config, other, cli.json),
     };
     result.unwrap_or_else(|e| {
@@ -169,7 +170,7 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         }
         Command::Residents(ResidentsCmd::Export { format, out }) => (Request::ResidentsExport { format }, Some(out)),
         Command::Audit(AuditCmd::Verify) => (Request::AuditVerify, None),
-        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) => anyhow::bail!("not a CLI request"),
+        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Posyandu(_) => anyhow::bail!("not a CLI request"),
     })
 }
 

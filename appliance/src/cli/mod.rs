@@ -4,6 +4,7 @@
 //! or by opening the data dir directly when none is.
 
 pub mod letter;
+pub mod posyandu;
 pub mod socket;
 
 use crate::app::App;
@@ -59,6 +60,24 @@ pub enum Command {
     /// Letters: check a signed letter offline; the village's public key.
     #[command(subcommand)]
     Letter(LetterCmd),
+    /// Posyandu: WHO z-scores for a spreadsheet (offline).
+    #[command(subcommand)]
+    Posyandu(PosyanduCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PosyanduCmd {
+    /// Read a CSV with columns sex (M/F), age_days, weight_kg, height_cm and
+    /// measure (L lying, H standing; may be blank) and write it back with
+    /// waz, haz, whz, baz, flags and problem added, as WHO's anthro computes
+    /// them. Bad rows are named by spreadsheet row number (header = row 1) on
+    /// standard error; exit 1 if any row was refused, 2 if the file is unreadable.
+    Zscores {
+        file: PathBuf,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

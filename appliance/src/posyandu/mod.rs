@@ -10,4 +10,5 @@ pub mod category;
 pub mod model;
 pub mod operations;
 pub mod routes;
+pub mod spreadsheet;
 pub mod zscore;

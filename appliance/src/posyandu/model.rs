@@ -192,3 +192,39 @@ fn measure(text: &str, field: &'static str, range: (f64, f64), errors: &mut Vec<
         }
     }
 }
+
+/// A number as a kader or a spreadsheet writes it: "8.5" or "8,5".
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let normal = if text.contains('.') { text.to_string() } else { text.replacen(',', ".", 1) };
+    normal.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// A weight a child under five can have, in kilograms; the catalog key of the
+/// reason if not. Grams typed as kilograms are named as such.
+pub fn check_weight_kg(kg: f64) -> Result<(), &'static str> {
+    if !kg.is_finite() || kg <= 0.0 {
+        Err("posyandu.error.weight_positive")
+    } else if kg >= 500.0 {
+        Err("posyandu.error.weight_grams")
+    } else if kg > 60.0 {
+        Err("posyandu.error.weight_impossible")
+    } else {
+        Ok(())
+    }
+}
+
+/// A length or height a child under five can have, in centimetres.
+pub fn check_length_cm(cm: f64) -> Result<(), &'static str> {
+    if !cm.is_finite() || cm <= 0.0 {
+        Err("posyandu.error.length_positive")
+    } else if cm < 2.0 {
+        Err("posyandu.error.length_metres")
+    } else if cm >= 250.0 {
+        Err("posyandu.error.length_millimetres")
+    } else if !(25.0..=150.0).contains(&cm) {
+        Err("posyandu.error.length_impossible")
+    } else {
+        Ok(())
+    }
+}

@@ -267,7 +267,7 @@ pub fn round2(x: f64) -> f64 {
     let lo = (x * 100.0).floor() / 100.0;
     let hi = (x * 100.0).ceil() / 100.0;
     let (dlo, dhi) = (x - lo, hi - x);
-    if dlo < dhi {
+    let nearer = if dlo < dhi {
         lo
     } else if dhi < dlo {
         hi
@@ -275,7 +275,9 @@ pub fn round2(x: f64) -> f64 {
         lo
     } else {
         hi
-    }
+    };
+    // No "-0.00" in a spreadsheet.
+    nearer + 0.0
 }
 
 fn positive(value: Option<f64>) -> Option<f64> {

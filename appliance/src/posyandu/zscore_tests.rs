@@ -234,6 +234,7 @@ fn rounding_is_rs() {
     assert_eq!(round2(-1.005), -1.0);
     assert_eq!(round2(2.345_000_1), 2.35);
     assert_eq!(round2(-6.094), -6.09);
+    assert!(round2(-0.001).is_sign_positive());
 }
 
 #[test]
