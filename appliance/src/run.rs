@@ -170,7 +170,9 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         }
         Command::Residents(ResidentsCmd::Export { format, out }) => (Request::ResidentsExport { format }, Some(out)),
         Command::Audit(AuditCmd::Verify) => (Request::AuditVerify, None),
-        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Posyandu(_) => anyhow::bail!("not a CLI request"),
+        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Posyandu(_) => {
+            anyhow::bail!("not a CLI request")
+        }
     })
 }
 

@@ -7,6 +7,7 @@
 //! write it.
 
 pub mod category;
+pub mod kbm;
 pub mod model;
 pub mod operations;
 pub mod routes;

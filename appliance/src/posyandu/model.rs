@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::zscore::{Position, ZScores};
 use crate::residents::model::FieldError;
 use crate::store::Record;
 
@@ -227,4 +228,142 @@ pub fn check_length_cm(cm: f64) -> Result<(), &'static str> {
     } else {
         Ok(())
     }
+}
+
+/// One child's measurement at one monthly session. At most one per child per
+/// calendar month: the id is `<child id>:<YYYY-MM>`, so entering the month's
+/// session again corrects it rather than adding a second weighing.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Weighing {
+    pub id: String,
+    pub child_id: String,
+    pub posyandu_id: String,
+    pub date: NaiveDate,
+    /// `YYYY-MM` of `date`: the session's month.
+    pub month: String,
+    /// Age in days on `date`.
+    pub age_days: i64,
+    pub weight_kg: f64,
+    pub length_cm: Option<f64>,
+    pub position: Option<Position>,
+    /// Lingkar kepala (head circumference), cm.
+    pub head_cm: Option<f64>,
+    /// LiLA (mid-upper arm circumference), cm.
+    pub arm_cm: Option<f64>,
+    /// The plausible z-scores at the time of measurement (an implausible
+    /// measurement is never stored: it is sent back for re-measurement).
+    pub z: ZScores,
+    /// N/T against last month's weighing, when there was one.
+    pub gain: Option<Gain>,
+    pub recorded_by: String,
+}
+
+impl Record for Weighing {
+    const TABLE: &'static str = "posyandu_weighing";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn index_keys(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("child", self.child_id.clone()),
+            ("month", self.month.clone()),
+            ("posyandu_month", format!("{}|{}", self.posyandu_id, self.month)),
+        ]
+    }
+}
+
+impl Weighing {
+    pub fn id_for(child_id: &str, month: &str) -> String {
+        format!("{child_id}:{month}")
+    }
+}
+
+/// Weight gain since last month against the minimum (KBM).
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq)]
+pub struct Gain {
+    pub grams: i64,
+    pub minimum_grams: i64,
+    /// N (naik) when `grams >= minimum_grams`; otherwise T (tidak naik).
+    pub naik: bool,
+}
+
+/// A nakes' note that an at-risk child of a month was followed up
+/// (visited, referred, counselled). Id `<child id>:<YYYY-MM>`.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FollowUp {
+    pub id: String,
+    pub child_id: String,
+    pub month: String,
+    pub note: String,
+    pub by: String,
+    pub on: NaiveDate,
+}
+
+impl Record for FollowUp {
+    const TABLE: &'static str = "posyandu_followup";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn index_keys(&self) -> Vec<(&'static str, String)> {
+        vec![("month", self.month.clone()), ("child", self.child_id.clone())]
+    }
+}
+
+/// A child taken into the POS Gizi (the village nutrition kitchen).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Enrollment {
+    /// The child's id: a child is enrolled at most once at a time.
+    pub id: String,
+    pub child_id: String,
+    pub since: NaiveDate,
+    pub reason: String,
+    pub until: Option<NaiveDate>,
+    pub by: String,
+}
+
+impl Record for Enrollment {
+    const TABLE: &'static str = "posgizi_enrollment";
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// One meal brought to one enrolled child.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MealDelivery {
+    pub id: String,
+    pub child_id: String,
+    pub date: NaiveDate,
+    /// Time of day, `HH:MM`, village time.
+    pub time: String,
+    /// What was delivered (menu).
+    pub what: String,
+    pub delivered_by: String,
+    pub recorded_by: String,
+}
+
+impl Record for MealDelivery {
+    const TABLE: &'static str = "posgizi_delivery";
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn index_keys(&self) -> Vec<(&'static str, String)> {
+        vec![("child", self.child_id.clone()), ("date", self.date.to_string())]
+    }
+}
+
+/// `YYYY-MM` of a date.
+pub fn month_of(date: NaiveDate) -> String {
+    date.format("%Y-%m").to_string()
+}
+
+/// The month before a `YYYY-MM` month, or `None` for nonsense.
+pub fn previous_month(month: &str) -> Option<String> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    Some(month_of(first.pred_opt()?))
+}
+
+/// The first day of a `YYYY-MM` month.
+pub fn first_day(month: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()
 }

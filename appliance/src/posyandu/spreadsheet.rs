@@ -47,8 +47,7 @@ struct Row {
 pub fn zscores_csv(input: &[u8]) -> Result<Outcome, FileProblem> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let delimiter = sniff_delimiter(input);
-    let mut reader =
-        csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(input);
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(true).from_reader(input);
     let headers = reader.headers().map_err(read_problem)?.clone();
     let column = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
     let mut columns = [0usize; 4];
