@@ -88,6 +88,118 @@ pub fn pyramid(title: &str, male_label: &str, female_label: &str, rows: &[(Strin
     svg
 }
 
+/// A growth chart (KMS): WHO reference curves and one child's measurements
+/// against age in months. Lines are drawn at their SD (`-3`, `-2`, `0`, `2`,
+/// `3`), the child's points joined in order.
+#[derive(Clone, Debug, Default)]
+pub struct GrowthChart {
+    /// Title (also the accessible name).
+    pub title: String,
+    /// Axis labels.
+    pub x_label: String,
+    pub y_label: String,
+    /// Age range shown, months.
+    pub x_max: f64,
+    /// Reference curves `(sd, points)`, points `(month, value)`.
+    pub curves: Vec<(i8, Vec<(f64, f64)>)>,
+    /// The child's measurements `(month, value)`, oldest first.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Draws a [`GrowthChart`] as SVG: light bands between −2 and +2, red at −3,
+/// the median dark, with a grid every 6 months.
+pub fn growth_chart(c: &GrowthChart) -> String {
+    let (w, h, left, bottom, top, right) = (640.0, 400.0, 44.0, 34.0, 12.0, 36.0);
+    let values = c.curves.iter().flat_map(|(_, p)| p.iter()).chain(c.points.iter()).filter(|(x, _)| *x <= c.x_max);
+    let (mut lo, mut hi) = values.fold((f64::MAX, f64::MIN), |(lo, hi), (_, y)| (lo.min(*y), hi.max(*y)));
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    let (lo, hi) = (lo.floor(), hi.ceil());
+    let sx = |x: f64| left + (x / c.x_max.max(1.0)) * (w - left - right);
+    let sy = |y: f64| top + (1.0 - (y - lo) / (hi - lo).max(1.0)) * (h - top - bottom);
+    let mut svg = format!(
+        "<svg class=\"chart growth\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" \
+         role=\"img\" aria-label=\"{t}\"><title>{t}</title>",
+        t = escape(&c.title)
+    );
+    let step = if hi - lo > 40.0 {
+        10.0
+    } else if hi - lo > 12.0 {
+        2.0
+    } else {
+        1.0
+    };
+    let mut y = lo;
+    while y <= hi {
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" {FONT}>{y}</text>",
+            w - right,
+            sy(y),
+            sy(y),
+            left - 4.0,
+            sy(y) + 4.0
+        ));
+        y += step;
+    }
+    let mut month = 0.0;
+    while month <= c.x_max {
+        svg.push_str(&format!(
+            "<line class=\"grid\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{top}\" y2=\"{:.1}\" stroke=\"#ddd\"/>\
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{month}</text>",
+            h - bottom,
+            h - bottom + 14.0,
+            x = sx(month)
+        ));
+        month += 6.0;
+    }
+    for (sd, points) in &c.curves {
+        let (colour, width) = match sd.abs() {
+            0 => ("#2e7d32", 2.0),
+            2 => ("#f9a825", 1.5),
+            _ => ("#c62828", 1.5),
+        };
+        let path: Vec<String> =
+            points.iter().filter(|(x, _)| *x <= c.x_max).map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y))).collect();
+        let end = points.iter().rfind(|(x, _)| *x <= c.x_max);
+        svg.push_str(&format!(
+            "<polyline class=\"sd sd{sd}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"{width}\" points=\"{}\"/>",
+            path.join(" ")
+        ));
+        if let Some((x, y)) = end {
+            svg.push_str(&format!(
+                "<text x=\"{:.1}\" y=\"{:.1}\" {FONT} fill=\"{colour}\">{sd:+}</text>",
+                sx(*x) + 3.0,
+                sy(*y) + 4.0
+            ));
+        }
+    }
+    let child: Vec<String> =
+        c.points.iter().filter(|(x, _)| *x <= c.x_max).map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y))).collect();
+    if !child.is_empty() {
+        svg.push_str(&format!(
+            "<polyline class=\"child\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>",
+            child.join(" ")
+        ));
+        for point in &child {
+            let (x, y) = point.split_once(',').unwrap_or(("0", "0"));
+            svg.push_str(&format!("<circle class=\"point\" cx=\"{x}\" cy=\"{y}\" r=\"3.5\" fill=\"#1565c0\"/>"));
+        }
+    }
+    svg.push_str(&format!(
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" {FONT}>{}</text>\
+         <text x=\"12\" y=\"{:.1}\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\" {FONT}>{}</text></svg>",
+        (left + w - right) / 2.0,
+        h - 4.0,
+        escape(&c.x_label),
+        h / 2.0,
+        h / 2.0,
+        escape(&c.y_label)
+    ));
+    svg
+}
+
 fn svg_open(title: &str, height: u32) -> String {
     format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
@@ -106,6 +218,24 @@ mod tests {
         assert!(svg.contains("&lt;script&gt;"));
         assert!(!svg.contains("<script>"));
         assert!(svg.contains("<title>&lt;b&gt;</title>"));
+    }
+
+    #[test]
+    fn growth_chart_draws_curves_and_points() {
+        let curve = |d: f64| (0..=24).map(|m| (f64::from(m), 3.0 + d + f64::from(m) * 0.3)).collect::<Vec<_>>();
+        let chart = GrowthChart {
+            title: "BB/U <anak>".into(),
+            x_label: "bulan".into(),
+            y_label: "kg".into(),
+            x_max: 24.0,
+            curves: vec![(-3, curve(-2.0)), (-2, curve(-1.0)), (0, curve(0.0)), (2, curve(1.0)), (3, curve(2.0))],
+            points: vec![(1.0, 4.0), (2.0, 4.6), (3.0, 5.1)],
+        };
+        let svg = growth_chart(&chart);
+        assert_eq!(svg.matches("class=\"sd ").count(), 5);
+        assert_eq!(svg.matches("class=\"point\"").count(), 3);
+        assert!(svg.contains("&lt;anak&gt;") && !svg.contains("<anak>"));
+        assert!(!growth_chart(&GrowthChart { x_max: 60.0, ..Default::default() }).contains("NaN"));
     }
 
     #[test]

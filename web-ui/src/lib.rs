@@ -50,6 +50,7 @@ pub mod resident;
 pub mod style;
 pub mod widgets;
 
+pub use charts::GrowthChart;
 pub use common::{
     FieldMessage, Flash, FlashKind, HistoryEntry, NavItem, Pagination, Shell, UserBadge, VillageProfile, mask_nik,
 };
@@ -58,6 +59,11 @@ pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_aud
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
+pub use pages::growth::{
+    ChildGrowthProps, GrowthRow, PosGiziChild, PosGiziProps, REPORT_COLUMNS, ReportLine, ReportProps, RiskProps,
+    RiskRow, SessionLine, SessionProps, render_child_growth, render_pos_gizi, render_report, render_risk,
+    render_session,
+};
 pub use pages::health::{
     HealthCell, HealthFilter, HealthForm, HealthPageProps, HealthSection, HealthTable, render_health_page,
 };

@@ -190,6 +190,22 @@ pub const POLICY: &[Rule] = &[
     // the resident's health record (every view audited)
     rule("GET", "/rekam-kesehatan", Roles(HEALTH_CARE)),
     rule("GET", "/rekam-kesehatan/{id}", Roles(HEALTH_CARE)),
+    // growth monitoring: weighing sessions, growth charts, the at-risk list, the
+    // monthly report and the POS Gizi. Kader and nakes weigh and deliver meals;
+    // the nakes marks follow-ups and enrolls children; the report's figures (no
+    // names) also go to the admin and the kepala desa; nobody else sees a
+    // child's measurements.
+    rule("GET", "/posyandu/{id}/sesi", Roles(HEALTH_CARE)),
+    rule("POST", "/posyandu/{id}/sesi", Roles(HEALTH_CARE)),
+    rule("GET", "/posyandu/anak/{id}", Roles(HEALTH_CARE)),
+    rule("GET", "/posyandu/gizi/risiko", Roles(HEALTH_CARE)),
+    rule("POST", "/posyandu/gizi/risiko/{id}", Roles(CLINICAL)),
+    rule("GET", "/posyandu/gizi/laporan", Roles(HEALTH_FIGURES)),
+    rule("GET", "/posyandu/gizi/laporan.csv", Roles(HEALTH_FIGURES)),
+    rule("GET", "/posyandu/gizi/eppgbm.csv", Roles(HEALTH_CARE)),
+    rule("GET", "/posyandu/gizi/pos", Roles(HEALTH_CARE)),
+    rule("POST", "/posyandu/gizi/pos/daftar", Roles(CLINICAL)),
+    rule("POST", "/posyandu/gizi/pos/antar", Roles(HEALTH_CARE)),
     // outbox: notifications and the SMS modem
     rule("GET", "/outbox", Roles(&[Admin, Operator])),
     rule("POST", "/outbox/{id}/retry", Roles(&[Admin, Operator])),

@@ -428,18 +428,26 @@ pub fn enrolled(store: &Store) -> Vec<Enrollment> {
     store.scan::<Enrollment>().filter_map(Result::ok).filter(|e| e.until.is_none()).collect()
 }
 
-/// Records the meals of one delivery round: the same menu to several
-/// enrolled children, all or none.
+/// One round of the POS Gizi kitchen: the same menu, one time, one courier.
+#[derive(Clone, Debug)]
+pub struct DeliveryRound {
+    pub date: NaiveDate,
+    /// `HH:MM`, village time.
+    pub time: String,
+    pub what: String,
+    pub delivered_by: String,
+}
+
+/// Records the meals of one delivery round to several enrolled children, all or none.
 pub fn record_deliveries(
     store: &Store,
     actor: &str,
     children: &[String],
-    date: NaiveDate,
-    time: &str,
-    what: &str,
-    delivered_by: &str,
+    round: &DeliveryRound,
     today: NaiveDate,
 ) -> Result<usize, PosyanduError> {
+    let DeliveryRound { date, time, what, delivered_by } = round;
+    let date = *date;
     let mut errors = Vec::new();
     if date > today {
         errors.push(FieldError::new("date", "posyandu.error.date_in_future", date.to_string()));
@@ -451,7 +459,7 @@ pub fn record_deliveries(
         errors.push(FieldError::new("delivered_by", "posyandu.error.required", ""));
     }
     if chrono::NaiveTime::parse_from_str(time.trim(), "%H:%M").is_err() {
-        errors.push(FieldError::new("time", "posyandu.error.time", time));
+        errors.push(FieldError::new("time", "posyandu.error.time", time.as_str()));
     }
     if children.is_empty() {
         errors.push(FieldError::new("child", "posyandu.error.no_children", ""));

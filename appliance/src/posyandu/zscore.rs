@@ -332,6 +332,23 @@ pub fn zscores(m: &Measurement) -> ZScores {
     out
 }
 
+/// A WHO reference curve for the growth chart: the measurement at `k` SD by
+/// completed month of age, `(month, value)` from 0 to 60 months, for
+/// weight-for-age (kg) or length/height-for-age (cm).
+pub fn reference_curve(indicator: Indicator, sex: Sex, k: f64) -> Vec<(f64, f64)> {
+    let table = match indicator {
+        Indicator::Haz => &tables().lhfa,
+        Indicator::Baz => &tables().bfa,
+        _ => &tables().wfa,
+    };
+    (0..=60)
+        .filter_map(|month| {
+            let day = (f64::from(month) * DAYS_PER_MONTH).round().min(1826.0) as i64;
+            table.row(sex, day).map(|lms| (f64::from(month), lms.at(k)))
+        })
+        .collect()
+}
+
 /// The LMS for a length, interpolated between the 0.1 cm rows around it
 /// (with anthro's arithmetic, so borderline lengths pick the same rows).
 fn weight_for_length(t: &Tables, sex: Sex, day: i64, length: f64) -> Option<Lms> {

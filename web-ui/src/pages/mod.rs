@@ -4,6 +4,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod duplicates;
 pub mod family_detail;
+pub mod growth;
 pub mod health;
 pub mod import;
 pub mod kiosk;
