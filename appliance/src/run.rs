@@ -90,6 +90,8 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
 fn load_demo(app: &App) -> anyhow::Result<Vec<(String, String, String)>> {
     let (families, residents) = crate::residents::demo::generate(rand::random(), 600);
     crate::residents::operations::load_generated(&app.store, &families, &residents)?;
+    let today = crate::config::local_day(chrono::Utc::now(), app.config.utc_offset_hours());
+    crate::posyandu::demo::load(&app.store, &crate::posyandu::demo::from_residents(7, &residents, today, 12))?;
     let mut profile = crate::village::operations::profile(&app.store);
     profile.name = "Sukamaju".into();
     profile.code = "3310052001".into();

@@ -7,6 +7,7 @@
 //! write it.
 
 pub mod category;
+pub mod demo;
 pub mod kbm;
 pub mod model;
 pub mod operations;

@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(out[1], "a,F,1522,17,,,0.24,,,,,");
         assert_eq!(out[2], "b,M,987,,72.86,L,,,,,remeasure_haz,");
         assert!(out[3].starts_with("c,M,300,8500,70,L,,,,,,weight_kg: "), "{}", out[3]);
-        assert!(out[4].ends_with(",,,,,,sex: Choose the sex (L or P), not \"\"X\"\".\""), "{}", out[4]);
+        assert!(out[4].ends_with(r#",,,,,,"sex: Choose the sex (L or P), not ""X"".""#), "{}", out[4]);
         assert_eq!(out[5], "e,M,1827,18,110,H,,,,,over_1826_days,");
         assert_eq!(out[6], "f,M,244,,60,H,,-4.81,,,standing_under_9_months,");
         assert_eq!(o.rows, 6);

@@ -324,12 +324,23 @@ pub fn zscores(m: &Measurement) -> ZScores {
             Indicator::Whz => &mut out.whz,
             Indicator::Baz => &mut out.baz,
         };
-        *slot = slot.filter(|z| z.is_finite()).map(round2);
+        *slot = slot.map(round2).filter(|z| z.is_finite());
         if slot.is_some_and(|z| indicator.implausible(z)) {
             out.implausible.push(indicator);
         }
     }
     out
+}
+
+/// The weight (kg, weight-for-age) or length/height (cm, length/height-for-age)
+/// at z-score `z` for a sex and age in days: to draw and to simulate children.
+pub fn value_at(indicator: Indicator, sex: Sex, age_days: i64, z: f64) -> Option<f64> {
+    let table = match indicator {
+        Indicator::Haz => &tables().lhfa,
+        Indicator::Baz => &tables().bfa,
+        _ => &tables().wfa,
+    };
+    table.row(sex, age_days).map(|lms| lms.at(z))
 }
 
 /// A WHO reference curve for the growth chart: the measurement at `k` SD by
