@@ -66,7 +66,7 @@ fn a_kader_registers_a_newborn_at_a_new_post() {
     // first young resident not yet registered is the one to show.)
     let registered = young_residents(&balai).into_iter().find_map(|(nik, name)| {
         let r = kader.post_form(&format!("{post}/children"), &[("csrf", &csrf), ("nik", &nik)]);
-        (r.status == 200).then(|| (nik, name, r))
+        (r.status == 200).then_some((nik, name, r))
     });
     let (young_nik, young_name, by_nik) = registered.expect("a young resident not yet registered");
     let page = html_unescape(&by_nik.text());

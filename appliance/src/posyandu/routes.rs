@@ -223,17 +223,25 @@ fn session_children(app: &App, post: &Posyandu, date: NaiveDate) -> Vec<Child> {
     ops::children_in(&app.store, &post.id).into_iter().filter(|c| followed_in(c, &month_of(date))).collect()
 }
 
+/// What a session page shows besides the post's children: the values as
+/// typed and their problems (after a refused form), or a flash (after a save).
+#[derive(Default)]
+struct SessionState<'a> {
+    typed: Option<&'a HashMap<String, String>>,
+    problems: &'a [RowError],
+    errors: Vec<(String, String)>,
+    flash: Option<String>,
+}
+
 fn session_page(
     req: &HttpRequest,
     app: &App,
     post: &Posyandu,
     date: NaiveDate,
-    typed: Option<&HashMap<String, String>>,
-    problems: &[RowError],
-    errors: Vec<(String, String)>,
-    flash: Option<String>,
+    state: SessionState,
     status: u16,
 ) -> HttpResponse {
+    let SessionState { typed, problems, errors, flash } = state;
     let lang = pages::lang(req);
     let month = month_of(date);
     let previous = previous_month(&month).unwrap_or_default();
@@ -302,7 +310,7 @@ async fn session(req: HttpRequest, app: web::Data<App>, id: web::Path<String>) -
         return pages::error_page(&req, 404, "error.not_found");
     };
     let date = parse_date(&query_value(&req, "date")).unwrap_or_else(|| today(&app));
-    session_page(&req, &app, &post, date, None, &[], vec![], None, 200)
+    session_page(&req, &app, &post, date, SessionState::default(), 200)
 }
 
 async fn save_session(
@@ -319,7 +327,8 @@ async fn save_session(
     let typed = form.data.get("date").cloned().unwrap_or_default();
     let Some(date) = parse_date(&typed) else {
         let errors = vec![("date".to_string(), message(lang, "posyandu.error.date", &typed))];
-        return session_page(&req, &app, &post, today(&app), Some(&form.data), &[], errors, None, 422);
+        let state = SessionState { typed: Some(&form.data), errors, ..Default::default() };
+        return session_page(&req, &app, &post, today(&app), state, 422);
     };
     let value = |prefix: &str, child: &str| form.data.get(&format!("{prefix}.{child}")).cloned().unwrap_or_default();
     let rows: Vec<SessionRow> = session_children(&app, &post, date)
@@ -336,13 +345,15 @@ async fn save_session(
     match ops::record_session(&app.store, &actor.0.username, &post.id, date, &rows, today(&app)) {
         Ok(count) => {
             let flash = tf(lang, "growth.session.saved", &[("count", &count.to_string())]);
-            session_page(&req, &app, &post, date, None, &[], vec![], Some(flash), 200)
+            session_page(&req, &app, &post, date, SessionState { flash: Some(flash), ..Default::default() }, 200)
         }
         Err(SessionError::Rows(problems)) => {
-            session_page(&req, &app, &post, date, Some(&form.data), &problems, vec![], None, 422)
+            let state = SessionState { typed: Some(&form.data), problems: &problems, ..Default::default() };
+            session_page(&req, &app, &post, date, state, 422)
         }
         Err(SessionError::Invalid(errors)) => {
-            session_page(&req, &app, &post, date, Some(&form.data), &[], messages(lang, &errors), None, 422)
+            let state = SessionState { typed: Some(&form.data), errors: messages(lang, &errors), ..Default::default() };
+            session_page(&req, &app, &post, date, state, 422)
         }
         Err(SessionError::Store(_)) => pages::error_page(&req, 500, "error.internal"),
     }

@@ -106,7 +106,7 @@ fn check_row(sex: &str, age: &str, weight: &str, height: &str, measure: &str) ->
         return Err(("age_days", "posyandu.error.required", String::new()));
     }
     let age_days = parse_decimal(age).ok_or(("age_days", "posyandu.error.number", age.to_string()))?;
-    if !(age_days >= 0.0) || !age_days.is_finite() {
+    if age_days < 0.0 {
         return Err(("age_days", "posyandu.error.age_negative", age.to_string()));
     }
     let weight_kg = optional_number(weight, "weight_kg")?;
