@@ -39,6 +39,12 @@
 //! | queue_services | add / save | POST `/antrian/layanan` / POST `/antrian/layanan/{id}` | `prefix`, `name`, `enabled`, `csrf` |
 //! | posyandu_list | add a post | POST `/posyandu` | `name`, `dusun`, `address`, `day_of_month`, `csrf` |
 //! | posyandu_detail | register a child | POST `/posyandu/{id}/children` | `ChildInput` field names, `csrf` |
+//! | posyandu_detail | links | GET `/posyandu/{id}/sesi`, `/posyandu/anak/{id}` | |
+//! | growth session | save the month's weighing | POST `/posyandu/{id}/sesi` | `date`, per child `w.<id>`, `l.<id>`, `p.<id>` (`L`/`H`), `h.<id>`, `a.<id>`, `csrf` |
+//! | growth risk | filter | GET `/posyandu/gizi/risiko` | `month`, `posyandu`, `dusun` |
+//! | growth risk | mark followed up | POST `/posyandu/gizi/risiko/{id}` | `month`, `note`, `csrf` |
+//! | growth report | filter / CSV | GET `/posyandu/gizi/laporan`, `/posyandu/gizi/laporan.csv` (figures), `/posyandu/gizi/eppgbm.csv` (by name) | `month` |
+//! | growth POS Gizi | enroll / deliver | POST `/posyandu/gizi/pos/daftar`, `/posyandu/gizi/pos/antar` | `child`, `reason` / `child` (several), `date`, `time`, `what`, `delivered_by`, `csrf` |
 //! | health | every health page (imunisasi, ibu hamil, telemedis, apotek, antar, rekam kesehatan) | the `action` of each `HealthForm` | its `Field` names, `csrf` |
 
 pub mod charts;

@@ -110,6 +110,11 @@ pub fn PosyanduListView(props: PosyanduListProps) -> impl IntoView {
     view! {
         <Page shell=props.shell.clone() title=t(lang, "posyandu.title")>
             <p>{t(lang, "posyandu.intro")}</p>
+            <p class="no-print">
+                <a class="btn" href="/posyandu/gizi/risiko">{t(lang, "growth.risk.title")}</a> " "
+                <a class="btn" href="/posyandu/gizi/laporan">{t(lang, "growth.report.title")}</a> " "
+                <a class="btn" href="/posyandu/gizi/pos">{t(lang, "growth.posgizi.title")}</a>
+            </p>
             {empty}
             <ul class="plain">{rows}</ul>
             {add}
@@ -140,7 +145,9 @@ pub fn PosyanduDetailView(props: PosyanduDetailProps) -> impl IntoView {
                 .then(|| view! { " " <small class="muted">{t(lang, "posyandu.child.not_in_register")}</small> });
             view! {
                 <tr>
-                    <td data-label=labels[0].clone()>{c.name.clone()} {unlinked}</td>
+                    <td data-label=labels[0].clone()>
+                        <a href=format!("/posyandu/anak/{}", url_encode(&c.id))>{c.name.clone()}</a> {unlinked}
+                    </td>
                     <td data-label=labels[1].clone()>{c.sex.clone()}</td>
                     <td data-label=labels[2].clone()>{c.birth_date.clone()}</td>
                     <td data-label=labels[3].clone()>{c.age.clone()}</td>
@@ -176,6 +183,11 @@ pub fn PosyanduDetailView(props: PosyanduDetailProps) -> impl IntoView {
     view! {
         <Page shell=props.shell.clone() title=title>
             <p>{props.post.dusun.clone()} " · " {props.post.address.clone()}</p>
+            <p class="no-print">
+                <a class="btn btn-primary" href=format!("/posyandu/{}/sesi", url_encode(&props.post.id))>
+                    {t(lang, "growth.session.link")}
+                </a>
+            </p>
             <h2>{t(lang, "posyandu.children")}</h2>
             {table}
             <h2 id="daftar">{t(lang, "posyandu.child.register")}</h2>
