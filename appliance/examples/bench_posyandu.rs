@@ -57,14 +57,20 @@ fn main() {
     let generated = t.elapsed().as_secs_f64();
     let t = Instant::now();
     demo::load(&store, &growth).expect("load");
+    let under_five = growth.children.iter().filter(|c| (today - c.birth_date).num_days() <= 1826).count();
     println!(
-        "village: {} children, {} weighings, {} posts; generated in {generated:.1} s, written in {:.1} s",
+        "village: {under_five} children under five now, {} over the history, {} weighings, {} posts; \
+         generated in {generated:.1} s, written in {:.1} s",
         growth.children.len(),
         growth.weighings.len(),
         growth.posts.len(),
         t.elapsed().as_secs_f64()
     );
     let month = month_of(today);
+    let (ms, n) = median_ms(9, || risk::Window::load(&store, &month).months.len());
+    println!("  (reading the three months' weighings: median {ms:.1} ms, {n} months)");
+    let (ms, n) = median_ms(9, || balai::posyandu::operations::all_children(&store).len());
+    println!("  (reading every child: median {ms:.1} ms, {n} children)");
     let (ms, n) = median_ms(9, || risk::at_risk(&store, &month, &risk::Scope::default()).len());
     println!("at-risk list ({month}, whole village): {n} children at risk, median {ms:.1} ms");
     let scope = risk::Scope { posyandu_id: Some(growth.posts[0].id.clone()), dusun: None };

@@ -89,17 +89,21 @@ pub fn from_residents(seed: u64, residents: &[Resident], today: NaiveDate, month
     out
 }
 
-/// A synthetic village of `children` balita over `posts` posts, for the
-/// benchmark: birth dates spread over the five years before `today`.
+/// A synthetic village with `children` balita today over `posts` posts and
+/// `months` months of history, for the benchmark: births spread evenly over
+/// the five years before today and the `months` before that, so the older
+/// children aged out during the history, as in a real village.
 pub fn synthetic(seed: u64, children: usize, posts: usize, today: NaiveDate, months: u32) -> DemoGrowth {
     let mut rng = Rng(seed);
     let mut out = DemoGrowth {
         posts: (0..posts.max(1)).map(|i| post(i, &format!("Dusun {}", i + 1))).collect(),
         ..Default::default()
     };
-    for i in 0..children {
+    let span = MAX_AGE_DAYS as f64 + f64::from(months) * super::zscore::DAYS_PER_MONTH;
+    let total = (children as f64 * span / MAX_AGE_DAYS as f64).round() as usize;
+    for i in 0..total {
         let post = &out.posts[i % out.posts.len()];
-        let born = today - chrono::Duration::days((rng.unit() * MAX_AGE_DAYS as f64) as i64);
+        let born = today - chrono::Duration::days((rng.unit() * span) as i64);
         let child = Child {
             id: format!("anak-b{i:05}"),
             posyandu_id: post.id.clone(),

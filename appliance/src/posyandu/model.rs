@@ -231,8 +231,9 @@ pub fn check_length_cm(cm: f64) -> Result<(), &'static str> {
 }
 
 /// One child's measurement at one monthly session. At most one per child per
-/// calendar month: the id is `<child id>:<YYYY-MM>`, so entering the month's
-/// session again corrects it rather than adding a second weighing.
+/// calendar month: the id is `<YYYY-MM>:<child id>`, so entering the month's
+/// session again corrects it rather than adding a second weighing, and a
+/// month's weighings are one sequential read of the table.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Weighing {
     pub id: String,
@@ -264,17 +265,13 @@ impl Record for Weighing {
         &self.id
     }
     fn index_keys(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("child", self.child_id.clone()),
-            ("month", self.month.clone()),
-            ("posyandu_month", format!("{}|{}", self.posyandu_id, self.month)),
-        ]
+        vec![("child", self.child_id.clone())]
     }
 }
 
 impl Weighing {
     pub fn id_for(child_id: &str, month: &str) -> String {
-        format!("{child_id}:{month}")
+        format!("{month}:{child_id}")
     }
 }
 
@@ -288,7 +285,7 @@ pub struct Gain {
 }
 
 /// A nakes' note that an at-risk child of a month was followed up
-/// (visited, referred, counselled). Id `<child id>:<YYYY-MM>`.
+/// (visited, referred, counselled). Id `<YYYY-MM>:<child id>`.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct FollowUp {
     pub id: String,

@@ -353,7 +353,10 @@ pub fn weighings_of(store: &Store, child_id: &str) -> Vec<Weighing> {
 
 /// Every weighing of a month (`YYYY-MM`), the whole village.
 pub fn weighings_in_month(store: &Store, month: &str) -> Vec<Weighing> {
-    store.find_by::<Weighing>("month", month).unwrap_or_default()
+    if first_day(month).is_none() {
+        return Vec::new();
+    }
+    store.scan_prefix::<Weighing>(&format!("{month}:")).filter_map(Result::ok).collect()
 }
 
 /// Every child of the village.

@@ -158,14 +158,14 @@ pub fn monthly(store: &Store, month: &str) -> MonthlyReport {
     MonthlyReport { village, posts }
 }
 
-/// Whether a child has a weighing before `month` (ids are `<child>:<YYYY-MM>`,
+/// Whether a child has a weighing before `month` (ids are `<YYYY-MM>:<child>`,
 /// so the index alone answers).
 fn weighed_before(store: &Store, child_id: &str, month: &str) -> bool {
     store
         .ids_by(<Weighing as crate::store::Record>::TABLE, "child", child_id)
         .unwrap_or_default()
         .iter()
-        .any(|id| id.rsplit(':').next().is_some_and(|m| m < month))
+        .any(|id| id.split(':').next().is_some_and(|m| m < month))
 }
 
 /// Stunting over the `count` months up to `month`, oldest first:

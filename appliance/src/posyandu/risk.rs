@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::model::{Child, FollowUp, Weighing, first_day, previous_month};
 use super::operations::{self as ops, MAX_AGE_DAYS};
+use super::zscore::Indicator;
 use crate::store::Store;
 
 #[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,16 +112,15 @@ pub fn reasons(child: &Child, window: &Window) -> (Vec<Reason>, Option<Weighing>
     let weighed: Vec<Option<&Weighing>> = sessions.iter().map(|i| window.by_month[*i].get(&child.id)).collect();
     let latest = window.this_month(&child.id).or_else(|| weighed.iter().flatten().next().copied()).cloned();
     let mut reasons = Vec::new();
-    if let Some(w) = &latest {
-        let below = |z: Option<f64>| z.is_some_and(|z| z < -2.0);
-        if below(w.z.haz) {
-            reasons.push(Reason::Stunted);
-        }
-        if below(w.z.whz) {
-            reasons.push(Reason::Wasted);
-        }
-        if below(w.z.waz) {
-            reasons.push(Reason::Underweight);
+    // Length is not measured every month: each status comes from the latest
+    // weighing in the window that has it.
+    let latest_z =
+        |indicator: Indicator| window.by_month.iter().filter_map(|m| m.get(&child.id)).find_map(|w| w.z.get(indicator));
+    for (indicator, reason) in
+        [(Indicator::Haz, Reason::Stunted), (Indicator::Whz, Reason::Wasted), (Indicator::Waz, Reason::Underweight)]
+    {
+        if latest_z(indicator).is_some_and(|z| z < -2.0) {
+            reasons.push(reason);
         }
     }
     if weighed.len() == 2 && weighed.iter().all(|w| w.and_then(|w| w.gain).is_some_and(|g| !g.naik)) {
@@ -158,4 +158,85 @@ pub fn at_risk(store: &Store, month: &str, scope: &Scope) -> Vec<AtRisk> {
 /// Today's month, `YYYY-MM`.
 pub fn current_month(today: NaiveDate) -> String {
     super::model::month_of(today)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posyandu::model::{Posyandu, Sex};
+    use crate::posyandu::operations::{SessionError, SessionRow, record_session, save_child, save_posyandu};
+    use crate::posyandu::report::indicators;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn child(post: &str, name: &str, birth: &str) -> Child {
+        Child {
+            id: String::new(),
+            posyandu_id: post.into(),
+            name: name.into(),
+            sex: Sex::Male,
+            birth_date: d(birth),
+            nik: None,
+            resident_id: None,
+            mother_name: "Ibu".into(),
+            mother_nik: None,
+            father_name: String::new(),
+            parent_phone: None,
+            dusun: "Krajan".into(),
+            birth_weight_kg: None,
+            birth_length_cm: None,
+            left_on: None,
+        }
+    }
+
+    fn row(id: &str, weight: &str, length: &str) -> SessionRow {
+        SessionRow { child_id: id.into(), weight: weight.into(), length: length.into(), ..Default::default() }
+    }
+
+    #[test]
+    fn three_sessions_make_the_list_and_the_figures() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let today = d("2026-06-20");
+        let post = Posyandu {
+            id: String::new(),
+            name: "Melati".into(),
+            dusun: "Krajan".into(),
+            address: String::new(),
+            kader: vec![],
+            day_of_month: Some(10),
+        };
+        let post = save_posyandu(&store, "t", post).unwrap();
+        let well = save_child(&store, "t", child(&post.id, "Sehat", "2025-01-05"), today).unwrap();
+        let flat = save_child(&store, "t", child(&post.id, "Datar", "2024-02-01"), today).unwrap();
+        let away = save_child(&store, "t", child(&post.id, "Absen", "2024-09-01"), today).unwrap();
+        let session = |date: &str, rows: &[SessionRow]| record_session(&store, "kader", &post.id, d(date), rows, today);
+        session("2026-04-10", &[row(&well.id, "9,0", "76"), row(&flat.id, "11", "82"), row(&away.id, "10", "78")])
+            .unwrap();
+        session("2026-05-10", &[row(&well.id, "9,3", ""), row(&flat.id, "11,0", "")]).unwrap();
+        // The whole form is refused for one bad line, and nothing is written.
+        match session("2026-06-10", &[row(&well.id, "9,6", ""), row(&flat.id, "10900", "")]) {
+            Err(SessionError::Rows(rows)) => assert_eq!((rows.len(), rows[0].field), (1, "weight")),
+            other => panic!("{other:?}"),
+        }
+        assert!(ops::weighings_in_month(&store, "2026-06").is_empty());
+        assert_eq!(session("2026-06-10", &[row(&well.id, "9,6", ""), row(&flat.id, "10,9", "")]).unwrap(), 2);
+        assert_eq!(ops::weighings_in_month(&store, "2026-05").len(), 2);
+
+        let list = at_risk(&store, "2026-06", &Scope::default());
+        let reasons = |id: &str| list.iter().find(|a| a.child.id == id).map(|a| a.reasons.clone()).unwrap_or_default();
+        assert!(reasons(&well.id).is_empty());
+        assert!(reasons(&flat.id).contains(&Reason::NotGaining) && reasons(&flat.id).contains(&Reason::Stunted));
+        assert_eq!(reasons(&away.id), vec![Reason::MissedTwo]);
+        let other_dusun = Scope { dusun: Some("Lor".into()), ..Default::default() };
+        assert!(at_risk(&store, "2026-06", &other_dusun).is_empty());
+
+        let figures = indicators(&store, "2026-06");
+        assert_eq!((figures.s, figures.d, figures.n, figures.t, figures.two_t), (3, 2, 1, 1, 1));
+        assert_eq!((figures.o, figures.b), (0, 0));
+        let april = indicators(&store, "2026-04");
+        assert_eq!((april.d, april.b, april.n + april.t), (3, 3, 0));
+    }
 }

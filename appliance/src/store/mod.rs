@@ -263,6 +263,16 @@ impl Store {
         self.records.scan_prefix(prefix).map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
     }
 
+    /// Records of a table whose id starts with `prefix`, in id order: one
+    /// sequential read, for tables whose ids lead with what is asked for
+    /// (a posyandu weighing's id starts with its month).
+    pub fn scan_prefix<R: Record>(&self, prefix: &str) -> impl Iterator<Item = Result<R, StoreError>> + '_ {
+        let mut key = R::TABLE.as_bytes().to_vec();
+        key.push(SEP);
+        key.extend_from_slice(prefix.as_bytes());
+        self.records.scan_prefix(key).map(|kv| kv.map_err(StoreError::from).and_then(|(_, v)| decode(&v)))
+    }
+
     pub fn count<R: Record>(&self) -> usize {
         let mut prefix = R::TABLE.as_bytes().to_vec();
         prefix.push(SEP);
