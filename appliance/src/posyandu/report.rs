@@ -132,7 +132,7 @@ pub fn indicators(store: &Store, month: &str) -> Indicators {
 
 /// The village's and every post's figures for a month.
 pub fn monthly(store: &Store, month: &str) -> MonthlyReport {
-    let window = Window::load(store, month);
+    let window = Window::load_months(store, month, 2);
     let posts = ops::all_posyandu(store);
     let mut by_post: HashMap<String, Indicators> = posts
         .iter()

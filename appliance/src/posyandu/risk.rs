@@ -73,8 +73,13 @@ pub struct Window {
 
 impl Window {
     pub fn load(store: &Store, month: &str) -> Window {
+        Window::load_months(store, month, 3)
+    }
+
+    /// `count` months back from `month` (the report needs two, the list three).
+    pub fn load_months(store: &Store, month: &str, count: usize) -> Window {
         let mut months = vec![month.to_string()];
-        while months.len() < 3 {
+        while months.len() < count.max(1) {
             let before = months.last().and_then(|m| previous_month(m)).unwrap_or_default();
             months.push(before);
         }
@@ -138,7 +143,12 @@ pub fn at_risk(store: &Store, month: &str, scope: &Scope) -> Vec<AtRisk> {
     let window = Window::load(store, month);
     let follow_ups: HashMap<String, FollowUp> =
         ops::follow_ups_in(store, month).into_iter().map(|f| (f.child_id.clone(), f)).collect();
-    let mut list: Vec<AtRisk> = ops::all_children(store)
+    // One post's children come through its index; a dusun or the village needs all.
+    let children = match &scope.posyandu_id {
+        Some(id) => ops::children_in(store, id),
+        None => ops::all_children(store),
+    };
+    let mut list: Vec<AtRisk> = children
         .into_iter()
         .filter(|c| scope.admits(c) && followed_in(c, month))
         .filter_map(|child| {

@@ -114,10 +114,13 @@ pub struct ZScores {
     pub length_used_cm: Option<f64>,
     pub bmi: Option<f64>,
     /// Indicators whose z-score lies outside WHO's plausible limits: re-measure.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub implausible: Vec<Indicator>,
     /// Measured standing before 9 months: the position was not accepted.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub standing_under_9_months: bool,
     /// 1827 days or older: WHO's standards end, no z-scores.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub too_old: bool,
 }
 
