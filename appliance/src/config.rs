@@ -19,6 +19,7 @@ pub struct Config {
     pub letters: Letters,
     pub sms: Sms,
     pub queue: Queue,
+    pub mqtt: Mqtt,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -164,6 +165,57 @@ impl Default for Config {
             letters: Letters::default(),
             sms: Sms::default(),
             queue: Queue::default(),
+            mqtt: Mqtt::default(),
+        }
+    }
+}
+
+/// The embedded MQTT broker and the time series (see docs/mqtt.md). A port of
+/// 0 turns that listener off.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mqtt {
+    pub enabled: bool,
+    /// Address the MQTT listeners bind to.
+    pub bind: String,
+    /// LAN, user name and password: MQTT 3.1.1 and MQTT 5 (rumqttd serves one
+    /// protocol version per port).
+    pub port: u16,
+    pub port_v5: u16,
+    /// TLS with a client certificate from the box's CA: 3.1.1 and 5.
+    pub tls_port: u16,
+    pub tls_port_v5: u16,
+    /// Per zone (LAN, TLS).
+    pub max_connections: usize,
+    pub max_payload_bytes: usize,
+    /// Readings one device may send per minute; more are dropped and counted
+    /// (0: no limit).
+    pub readings_per_minute: u32,
+    /// Raw readings are kept this many days; hourly and daily roll-ups for
+    /// `rollup_years`.
+    pub raw_days: u32,
+    pub rollup_years: u32,
+    /// Memory of each router's in-flight log: segments of this size, this many.
+    pub segment_bytes: usize,
+    pub segment_count: usize,
+}
+
+impl Default for Mqtt {
+    fn default() -> Self {
+        Mqtt {
+            enabled: true,
+            bind: "0.0.0.0".into(),
+            port: 1883,
+            port_v5: 1884,
+            tls_port: 8883,
+            tls_port_v5: 8884,
+            max_connections: 2000,
+            max_payload_bytes: 4096,
+            readings_per_minute: 120,
+            raw_days: 30,
+            rollup_years: 10,
+            segment_bytes: 1024 * 1024,
+            segment_count: 4,
         }
     }
 }

@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::auth::model::Role;
 use crate::auth::operations as auth_ops;
 use crate::auth::password;
-use crate::cli::{self, AuditCmd, Cli, Command, ConfigCmd, Reply, Request, ResidentsCmd, TokenCmd, UserCmd};
+use crate::cli::{self, AuditCmd, Cli, Command, ConfigCmd, DeviceCmd, Reply, Request, ResidentsCmd, TokenCmd, UserCmd};
 use crate::config::Config;
 use base64::Engine;
 use clap::Parser;
@@ -71,6 +71,7 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let sign_ins = if demo { Some(load_demo(&app)?) } else { None };
     let app = Arc::new(app);
     cli::socket::listen(app.clone())?;
+    crate::telemetry::ingest::start(app.clone())?;
     if let Some(lines) = sign_ins {
         print_demo(&app, &lines, started);
     }
@@ -169,6 +170,12 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         }
         Command::Residents(ResidentsCmd::Export { format, out }) => (Request::ResidentsExport { format }, Some(out)),
         Command::Audit(AuditCmd::Verify) => (Request::AuditVerify, None),
+        Command::Device(DeviceCmd::Add { id, kind, place_kind, place }) => {
+            (Request::DeviceAdd { id, kind, place_kind, place }, None)
+        }
+        Command::Device(DeviceCmd::List) => (Request::DeviceList, None),
+        Command::Device(DeviceCmd::Rotate { id }) => (Request::DeviceRotate { id }, None),
+        Command::Device(DeviceCmd::Revoke { id }) => (Request::DeviceRevoke { id }, None),
         Command::Serve { .. } | Command::Config(_) | Command::Letter(_) => anyhow::bail!("not a CLI request"),
     })
 }

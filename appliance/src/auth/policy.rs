@@ -236,6 +236,11 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/v1/queue/tickets/{id}/finish", Roles(QUEUE_DESK)),
     rule("POST", "/api/v1/queue/tickets/{id}/skip", Roles(QUEUE_DESK)),
     rule("GET", "/api/v1/queue/state", Roles(QUEUE_DESK)),
+    // devices and their readings (MQTT). /metrics is for the admin: a
+    // Prometheus scraper uses an admin's API token (bearer). The counters name
+    // devices and traffic, which is not for the public.
+    rule("GET", "/metrics", Roles(ADMIN)),
+    rule("GET", "/perangkat/{id}/data.csv", Roles(&[Admin, Operator, KepalaDesa])),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -59,6 +59,36 @@ pub enum Command {
     /// Letters: check a signed letter offline; the village's public key.
     #[command(subcommand)]
     Letter(LetterCmd),
+    /// MQTT devices: sensors, kiosks, queue boards (see docs/mqtt.md).
+    #[command(subcommand)]
+    Device(DeviceCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCmd {
+    /// Register a device; prints its secret and client certificate once.
+    Add {
+        /// Lowercase letters and digits, 3 to 32 (the MQTT client id and user name).
+        id: String,
+        /// soil, weather, water, kiosk, board or generic.
+        #[arg(long)]
+        kind: String,
+        /// field, posyandu or office.
+        #[arg(long, default_value = "field")]
+        place_kind: String,
+        /// The field, posyandu or office by name.
+        #[arg(long)]
+        place: String,
+    },
+    List,
+    /// A new secret and certificate; the old secret stops working and the device is disconnected.
+    Rotate {
+        id: String,
+    },
+    /// The credential stops working and the device is disconnected at once.
+    Revoke {
+        id: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -178,6 +208,10 @@ pub enum Request {
     ResidentsImport { bytes_b64: String },
     ResidentsExport { format: Format },
     AuditVerify,
+    DeviceAdd { id: String, kind: String, place_kind: String, place: String },
+    DeviceList,
+    DeviceRotate { id: String },
+    DeviceRevoke { id: String },
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -265,6 +299,31 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
         },
         Request::ResidentsImport { bytes_b64 } => import_bytes(app, actor, &bytes_b64),
         Request::ResidentsExport { format } => export_bytes(app, actor, format),
+        Request::DeviceAdd { id, kind, place_kind, place } => {
+            let Some(kind) = crate::devices::model::Kind::parse(&kind) else {
+                return Reply::fail("kind: one of soil, weather, water, kiosk, board, generic");
+            };
+            let Some(place_kind) = crate::devices::model::PlaceKind::parse(&place_kind) else {
+                return Reply::fail("place-kind: one of field, posyandu, office");
+            };
+            issued_reply(app, crate::devices::operations::add(&app.store, actor, &id, kind, place_kind, &place))
+        }
+        Request::DeviceList => device_list(app),
+        Request::DeviceRotate { id } => {
+            let issued = crate::devices::operations::rotate(&app.store, actor, &id);
+            disconnect(app, &id);
+            issued_reply(app, issued)
+        }
+        Request::DeviceRevoke { id } => match crate::devices::operations::revoke(&app.store, actor, &id) {
+            Ok(d) => {
+                disconnect(app, &id);
+                Reply::ok(
+                    format!("device {} revoked and disconnected", d.id),
+                    serde_json::json!({ "id": d.id, "revoked": true }),
+                )
+            }
+            Err(e) => Reply::fail(e.to_string()),
+        },
         Request::AuditVerify => match app.store.verify_chain() {
             Ok(r) if r.ok() => Reply::ok(
                 format!("change log intact: {} entries, head {}", r.entries, r.head),
@@ -362,4 +421,81 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
         config.data_dir = dir.clone();
     }
     Ok(config)
+}
+
+fn disconnect(app: &App, id: &str) {
+    if let Some(mqtt) = app.mqtt.get() {
+        mqtt.disconnect(id);
+    }
+}
+
+/// A new credential: the secret and a client certificate, shown once.
+fn issued_reply(
+    app: &App,
+    issued: Result<crate::devices::operations::Issued, crate::devices::operations::DeviceError>,
+) -> Reply {
+    let issued = match issued {
+        Ok(i) => i,
+        Err(e) => return Reply::fail(e.to_string()),
+    };
+    let keys = app.config.data_dir.join("keys");
+    let cert = crate::http::tls::load_or_create(&keys, &app.config.http.hostnames)
+        .and_then(|_| crate::devices::certs::issue_client(&keys, &issued.device.id));
+    let (cert_pem, key_pem) = match cert {
+        Ok(pair) => pair,
+        Err(e) => return Reply::fail(format!("client certificate: {e:#}")),
+    };
+    let d = &issued.device;
+    let text = format!(
+        "device {} ({}, {}) credential {}\nuser name and client id: {}\nsecret (shown once): {}\n\n{}{}",
+        d.id,
+        d.kind.code(),
+        d.place,
+        d.credential_version,
+        d.id,
+        issued.secret,
+        cert_pem,
+        key_pem
+    );
+    let json = serde_json::json!({
+        "id": d.id, "kind": d.kind.code(), "place": d.place, "secret": issued.secret,
+        "credential_version": d.credential_version, "cert_pem": cert_pem, "key_pem": key_pem,
+    });
+    Reply::ok(text, json)
+}
+
+fn device_list(app: &App) -> Reply {
+    let devices = crate::devices::operations::list(&app.store);
+    let seen = |id: &str| app.mqtt.get().and_then(|m| m.metrics.seen(id)).unwrap_or_default();
+    let text = devices
+        .iter()
+        .map(|d| {
+            let s = seen(&d.id);
+            format!(
+                "{:<20} {:<8} {:<24} {}{}",
+                d.id,
+                d.kind.code(),
+                d.place,
+                if s.last_seen_ms > 0 {
+                    chrono::DateTime::from_timestamp_millis(s.last_seen_ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+                } else {
+                    "never seen".into()
+                },
+                if d.revoked { " (revoked)" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let json = devices
+        .iter()
+        .map(|d| {
+            let s = seen(&d.id);
+            serde_json::json!({
+                "id": d.id, "kind": d.kind.code(), "place_kind": d.place_kind.code(), "place": d.place,
+                "revoked": d.revoked, "last_seen_ms": s.last_seen_ms, "battery_v": s.battery_v,
+                "rssi_dbm": s.rssi_dbm, "invalid_payloads": s.invalid,
+            })
+        })
+        .collect();
+    Reply::ok(text, serde_json::Value::Array(json))
 }

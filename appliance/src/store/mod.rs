@@ -16,11 +16,13 @@
 mod batch;
 mod log;
 mod migrate;
+mod space;
 #[cfg(test)]
 mod tests;
 
 pub use log::{ChainReport, LogEntry, Op};
 pub use migrate::{MIGRATIONS, Migration, SCHEMA_VERSION};
+pub use space::{Space, SpaceBatch};
 
 use serde::{Serialize, de::DeserializeOwned};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
