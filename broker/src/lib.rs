@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 
 use rumqttd::local::{LinkRx, LinkTx};
 use rumqttd::protocol::{Packet, Publish};
@@ -59,6 +59,10 @@ pub struct Credentials<'a> {
 
 pub type Authenticate = Arc<dyn Fn(&Credentials) -> bool + Send + Sync>;
 
+/// Called on the link's thread for every message, in order. It may block:
+/// the link then falls behind and the router holds messages for it.
+pub type Deliver = Arc<dyn Fn(Message) + Send + Sync>;
+
 /// PEM files rumqttd reads (it takes paths, not certificates in memory).
 #[derive(Clone, Debug)]
 pub struct TlsFiles {
@@ -85,8 +89,6 @@ pub struct Settings {
     /// messages are lost).
     pub segment_bytes: usize,
     pub segment_count: usize,
-    /// Messages waiting for the daemon; a full channel holds the link back.
-    pub channel: usize,
 }
 
 /// The filters the daemon's own links follow in each zone.
@@ -109,10 +111,10 @@ pub struct Broker {
 }
 
 impl Broker {
-    /// Starts the routers and listeners and the daemon's links. Returns the
-    /// broker and the channel the daemon reads device messages from.
-    pub fn start(settings: &Settings, authenticate: Authenticate) -> Result<(Broker, mpsc::Receiver<Message>), String> {
-        let (sink, source) = mpsc::sync_channel(settings.channel.max(1));
+    /// Starts the routers and listeners and the daemon's links, which hand
+    /// every device message to `deliver`.
+    pub fn start(settings: &Settings, authenticate: Authenticate, deliver: Deliver) -> Result<Broker, String> {
+        let sink = deliver;
         let mut zones = HashMap::new();
         let lan: Vec<(SocketAddr, bool)> = [(settings.lan_v4, false), (settings.lan_v5, true)]
             .into_iter()
@@ -131,7 +133,7 @@ impl Broker {
             let handle = start_zone(Zone::Secure, 2, settings, &secure, Some(tls), authenticate, sink)?;
             zones.insert(Zone::Secure, handle);
         }
-        Ok((Broker { zones }, source))
+        Ok(Broker { zones })
     }
 
     /// Publishes `payload` retained: the router keeps it (in memory only) and
@@ -177,7 +179,7 @@ fn start_zone(
     listeners: &[(SocketAddr, bool)],
     tls: Option<&TlsFiles>,
     authenticate: Authenticate,
-    sink: mpsc::SyncSender<Message>,
+    sink: Deliver,
 ) -> Result<ZoneHandle, String> {
     let router_tx = Router::new(router_id, router_config(settings)).spawn();
     for (addr, v5) in listeners {
@@ -225,8 +227,8 @@ fn run_listener(zone: Zone, start: impl FnOnce() -> Result<(), String>) {
     }
 }
 
-/// The daemon's link: every forward goes to the channel, in order.
-fn forward(zone: Zone, mut rx: LinkRx, sink: mpsc::SyncSender<Message>) {
+/// The daemon's link: every forward goes to `sink`, in order.
+fn forward(zone: Zone, mut rx: LinkRx, sink: Deliver) {
     loop {
         match rx.recv() {
             Ok(Some(Notification::Forward(f))) => {
@@ -235,9 +237,7 @@ fn forward(zone: Zone, mut rx: LinkRx, sink: mpsc::SyncSender<Message>) {
                     topic: String::from_utf8_lossy(&f.publish.topic).into_owned(),
                     payload: f.publish.payload.to_vec(),
                 };
-                if sink.send(message).is_err() {
-                    return;
-                }
+                sink(message);
             }
             // The router pauses a link whose buffer filled; it resumes on Ready.
             Ok(Some(Notification::Unschedule)) => {

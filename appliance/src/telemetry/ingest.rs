@@ -3,6 +3,7 @@
 //! stores readings (flushed) before counting them as received, and keeps the
 //! queue boards' retained state, which rumqttd loses at every restart.
 
+use super::journal::Journal;
 use super::metrics::Metrics;
 use super::model::{self, MessageKind, Reading};
 use super::series::{DAY_MS, Sample, Series};
@@ -58,7 +59,6 @@ pub fn start(app: Arc<App>) -> anyhow::Result<()> {
         connect_timeout_ms: 5000,
         segment_bytes: c.segment_bytes,
         segment_count: c.segment_count,
-        channel: BATCH * 4,
     };
     let ports = [c.port, c.port_v5, c.tls_port, c.tls_port_v5].into_iter().filter(|p| *p != 0).collect();
     let metrics = Arc::new(Metrics::new(ports));
@@ -74,14 +74,32 @@ pub fn start(app: Arc<App>) -> anyhow::Result<()> {
         }
         ok
     });
-    let (broker, messages) = Broker::start(&settings, authenticate).map_err(anyhow::Error::msg)?;
     let series = Series::open(&app.store)?;
+    let (journal, pending) = Journal::open(&app.config.data_dir.join("mqtt.journal"), series.journal_mark()?)?;
+    let journal = Arc::new(journal);
+    let (sink, messages) = mpsc::sync_channel::<(u64, Message)>(BATCH * 4);
+    if !pending.is_empty() {
+        tracing::info!(messages = pending.len(), "MQTT messages acknowledged before a crash are stored now");
+    }
+    // The channel holds 4 batches; a longer journal is ingested as it drains.
+    let replay_sink = sink.clone();
+    std::thread::Builder::new().name("mqtt-replay".into()).spawn(move || {
+        for entry in pending {
+            let _ = replay_sink.send(entry);
+        }
+    })?;
+    let link_journal = journal.clone();
+    let deliver = Arc::new(move |m: Message| {
+        let seq = link_journal.append(&m);
+        let _ = sink.send((seq, m));
+    });
+    let broker = Broker::start(&settings, authenticate, deliver).map_err(anyhow::Error::msg)?;
     let mqtt = Arc::new(Mqtt { broker, metrics: metrics.clone() });
     let _ = app.mqtt.set(mqtt.clone());
     let ingest_app = app.clone();
     std::thread::Builder::new()
         .name("mqtt-ingest".into())
-        .spawn(move || ingest(&ingest_app, &series, &metrics, &messages))?;
+        .spawn(move || ingest(&ingest_app, &series, &journal, &metrics, &messages))?;
     let board_app = app.clone();
     std::thread::Builder::new().name("mqtt-boards".into()).spawn(move || boards(&board_app, &mqtt))?;
     let retention_app = app;
@@ -114,7 +132,7 @@ impl Limits {
     }
 }
 
-fn ingest(app: &App, series: &Series, metrics: &Metrics, messages: &mpsc::Receiver<Message>) {
+fn ingest(app: &App, series: &Series, journal: &Journal, metrics: &Metrics, messages: &mpsc::Receiver<(u64, Message)>) {
     let mut limits = Limits { per_minute: app.config.mqtt.readings_per_minute, buckets: HashMap::new() };
     let mut registry: (u64, HashMap<String, Device>) = (u64::MAX, HashMap::new());
     let mut seq = 0u32;
@@ -136,7 +154,8 @@ fn ingest(app: &App, series: &Series, metrics: &Metrics, messages: &mpsc::Receiv
         let now_ms = chrono::Utc::now().timestamp_millis();
         let now = Instant::now();
         let mut readings: Vec<(String, Reading)> = Vec::new();
-        for m in &batch {
+        let mark = batch.iter().map(|(seq, _)| *seq).max().unwrap_or(0);
+        for (_, m) in &batch {
             let secure = m.zone == Zone::Secure;
             let Some(topic) = model::parse_topic(secure, &m.topic) else {
                 tracing::warn!(zone = m.zone.code(), topic = %m.topic, "MQTT message on an unknown topic dropped");
@@ -180,7 +199,7 @@ fn ingest(app: &App, series: &Series, metrics: &Metrics, messages: &mpsc::Receiv
                 })
             })
             .collect();
-        match series.write(&samples, &mut seq) {
+        match series.write(&samples, &mut seq).and_then(|()| series.flush(mark)) {
             Ok(()) => {
                 metrics.readings_stored.fetch_add(readings.len() as u64, Relaxed);
                 for (device, r) in &readings {
@@ -196,6 +215,7 @@ fn ingest(app: &App, series: &Series, metrics: &Metrics, messages: &mpsc::Receiv
                 metrics.dropped_readings.fetch_add(readings.len() as u64, Relaxed);
             }
         }
+        journal.stored_up_to(mark);
     }
 }
 

@@ -7,6 +7,7 @@
 //! `routes.rs`.
 
 pub mod ingest;
+pub mod journal;
 pub mod metrics;
 pub mod model;
 pub mod routes;

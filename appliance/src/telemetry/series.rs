@@ -18,7 +18,10 @@ pub struct Series {
     raw: Space,
     hour: Space,
     day: Space,
+    meta: Space,
 }
+
+const MARK_KEY: &[u8] = b"journal_mark";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Resolution {
@@ -118,11 +121,17 @@ pub struct Sample<'a> {
 
 impl Series {
     pub fn open(store: &Store) -> Result<Series, StoreError> {
-        Ok(Series { raw: store.space("ts_raw")?, hour: store.space("ts_hour")?, day: store.space("ts_day")? })
+        Ok(Series {
+            raw: store.space("ts_raw")?,
+            hour: store.space("ts_hour")?,
+            day: store.space("ts_day")?,
+            meta: store.space("ts_meta")?,
+        })
     }
 
-    /// Writes the samples and their roll-ups, then makes them durable. `seq`
-    /// tells apart two readings of one device in the same millisecond.
+    /// Writes the samples and their roll-ups (durable at the next
+    /// [`Series::flush`]). `seq` tells apart two readings of one device in the
+    /// same millisecond.
     pub fn write(&self, samples: &[Sample], seq: &mut u32) -> Result<(), StoreError> {
         if samples.is_empty() {
             return Ok(());
@@ -153,7 +162,21 @@ impl Series {
             }
             space.apply(batch)?;
         }
+        Ok(())
+    }
+
+    /// Makes every write so far durable, with the journal mark (see
+    /// `journal.rs`) in the same flush.
+    pub fn flush(&self, journal_mark: u64) -> Result<(), StoreError> {
+        let mut batch = SpaceBatch::default();
+        batch.put(MARK_KEY, &journal_mark.to_be_bytes());
+        self.meta.apply(batch)?;
         self.raw.flush()
+    }
+
+    /// The last journal entry stored.
+    pub fn journal_mark(&self) -> Result<u64, StoreError> {
+        Ok(self.meta.get(MARK_KEY)?.and_then(|v| v.get(..8)?.try_into().ok()).map_or(0, u64::from_be_bytes))
     }
 
     /// Points of one device and measure with `from_ms <= t < to_ms`, oldest first.
@@ -261,6 +284,8 @@ mod tests {
             .collect();
         series.write(&samples[..2], &mut seq).unwrap();
         series.write(&samples[2..], &mut seq).unwrap();
+        series.flush(7).unwrap();
+        assert_eq!(series.journal_mark().unwrap(), 7);
         let raw = series.query("sawah01", Measure::SoilMoisture, Resolution::Raw, t0, t0 + 2 * DAY_MS).unwrap();
         assert_eq!(raw.len(), 4);
         let hours = series.query("sawah01", Measure::SoilMoisture, Resolution::Hour, t0, t0 + DAY_MS).unwrap();
