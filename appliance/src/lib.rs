@@ -9,6 +9,7 @@ pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod devices;
+pub mod farming;
 pub mod figures;
 pub mod files;
 pub mod health_record;

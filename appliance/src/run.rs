@@ -176,6 +176,9 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         Command::Device(DeviceCmd::List) => (Request::DeviceList, None),
         Command::Device(DeviceCmd::Rotate { id }) => (Request::DeviceRotate { id }, None),
         Command::Device(DeviceCmd::Revoke { id }) => (Request::DeviceRevoke { id }, None),
+        Command::Device(DeviceCmd::Field { place, crop, phone, flood_cm }) => {
+            (Request::FieldPlan { place, crop, phone, flood_cm }, None)
+        }
         Command::Serve { .. } | Command::Config(_) | Command::Letter(_) => anyhow::bail!("not a CLI request"),
     })
 }

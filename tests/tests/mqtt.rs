@@ -366,3 +366,25 @@ fn mosquitto_clients_from_debian_work_as_documented() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     wait_for("the TLS weather reading", || csv(&api, "cuaca01", "measure=air_temp_c").contains(",30.5,"));
 }
+
+#[test]
+fn a_dry_field_and_a_flood_reach_the_outbox() {
+    let b = Balai::empty();
+    let api = admin(&b);
+    let soil = add_device(&b, "jagung01", "soil");
+    let river = add_device(&b, "sungai02", "water");
+    b.cli_ok(&["device", "field", "Sawah Blok A", "--crop", "maize", "--phone", "081234567890", "--flood-cm", "150"]);
+    let (client, mut conn) = connect(options("jagung01", b.mqtt_port, "jagung01", &soil.secret)).expect("connect");
+    publish_acked(&client, &mut conn, "balai/jagung01/reading", &[r#"{"soil_moisture_pct": 12.5}"#.into()]).unwrap();
+    let (client, mut conn) = connect(options("sungai02", b.mqtt_port, "sungai02", &river.secret)).expect("connect");
+    publish_acked(&client, &mut conn, "balai/sungai02/reading", &[r#"{"water_level_cm": 171}"#.into()]).unwrap();
+    // the outbox page shows what a message is about, not its text (the
+    // wording is checked in farming::operations' unit test)
+    wait_for("two SMS alerts in the outbox", || {
+        api.get("/outbox").unwrap().text().matches("farm_field:sawah blok a").count() == 2
+    });
+    // a second dry reading within hours does not text the farmer again
+    publish_acked(&client, &mut conn, "balai/sungai02/reading", &[r#"{"water_level_cm": 175}"#.into()]).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(api.get("/outbox").unwrap().text().matches("farm_field:sawah blok a").count(), 2);
+}

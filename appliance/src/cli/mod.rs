@@ -89,6 +89,20 @@ pub enum DeviceCmd {
     Revoke {
         id: String,
     },
+    /// A field's plan: its crop (irrigation advice and alerts) and who gets SMS alerts.
+    Field {
+        /// The place name its devices carry.
+        place: String,
+        /// rice, maize, coffee or chili.
+        #[arg(long)]
+        crop: String,
+        /// Phone number for alerts (08…); none: no alerts.
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// Water level (cm) that means flood.
+        #[arg(long)]
+        flood_cm: Option<f64>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -212,6 +226,7 @@ pub enum Request {
     DeviceList,
     DeviceRotate { id: String },
     DeviceRevoke { id: String },
+    FieldPlan { place: String, crop: String, phone: String, flood_cm: Option<f64> },
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -324,6 +339,23 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
             }
             Err(e) => Reply::fail(e.to_string()),
         },
+        Request::FieldPlan { place, crop, phone, flood_cm } => {
+            let Some(crop) = crate::farming::advice::Crop::parse(&crop) else {
+                return Reply::fail("crop: one of rice, maize, coffee, chili");
+            };
+            match crate::farming::operations::set_plan(&app.store, actor, &place, crop, &phone, flood_cm) {
+                Ok(p) => Reply::ok(
+                    format!(
+                        "{}: {} (irrigate below {:.1}% soil moisture)",
+                        p.place,
+                        crop.code(),
+                        crop.irrigate_below_pct()
+                    ),
+                    serde_json::json!({ "place": p.place, "crop": crop.code() }),
+                ),
+                Err(e) => Reply::fail(e),
+            }
+        }
         Request::AuditVerify => match app.store.verify_chain() {
             Ok(r) if r.ok() => Reply::ok(
                 format!("change log intact: {} entries, head {}", r.entries, r.head),

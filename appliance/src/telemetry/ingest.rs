@@ -136,6 +136,8 @@ fn ingest(app: &App, series: &Series, journal: &Journal, metrics: &Metrics, mess
     let mut limits = Limits { per_minute: app.config.mqtt.readings_per_minute, buckets: HashMap::new() };
     let mut registry: (u64, HashMap<String, Device>) = (u64::MAX, HashMap::new());
     let mut seq = 0u32;
+    let alerts = crate::farming::operations::Alerts::default();
+    let mut plans = HashMap::new();
     let max_age_ms = i64::from(app.config.mqtt.raw_days) * DAY_MS;
     while let Ok(first) = messages.recv() {
         let mut batch = vec![first];
@@ -150,6 +152,7 @@ fn ingest(app: &App, series: &Series, journal: &Journal, metrics: &Metrics, mess
         let head = app.store.last_seq().unwrap_or(0);
         if head != registry.0 {
             registry = (head, devices::list(&app.store).into_iter().map(|d| (d.id.clone(), d)).collect());
+            plans = crate::farming::operations::plans(&app.store).into_iter().map(|p| (p.id.clone(), p)).collect();
         }
         let now_ms = chrono::Utc::now().timestamp_millis();
         let now = Instant::now();
@@ -203,6 +206,10 @@ fn ingest(app: &App, series: &Series, journal: &Journal, metrics: &Metrics, mess
             Ok(()) => {
                 metrics.readings_stored.fetch_add(readings.len() as u64, Relaxed);
                 for (device, r) in &readings {
+                    if let Some(plan) = registry.1.get(device.as_str()).and_then(|d| plans.get(&d.place.to_lowercase()))
+                    {
+                        alerts.check(&app.store, plan, &r.values);
+                    }
                     metrics.update(device, |s| {
                         s.last_seen_ms = now_ms;
                         s.battery_v = r.battery_v.or(s.battery_v);
