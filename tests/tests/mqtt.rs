@@ -248,16 +248,22 @@ fn certificate_listener_proves_the_device_and_keeps_kiosks_off_the_lan() {
     assert!(connect(tls_options(&b, &wrong, b.mqtt_tls_port)).is_err());
 }
 
+/// rumqttd sends PUBACK when its router has the message, and the daemon's
+/// link gets it about then, not before (see docs/mqtt.md, "What received
+/// means"). Once the link has it, it is journaled: this kills the daemon
+/// as soon as the link counted all 100, before the store need have them.
 #[test]
 fn acknowledged_readings_survive_kill_9() {
     let mut b = Balai::empty();
+    let api = admin(&b);
     let d = add_device(&b, "sungai01", "water");
     let (client, mut conn) = connect(options("sungai01", b.mqtt_port, "sungai01", &d.secret)).expect("connect");
     let readings: Vec<String> = (0..100).map(|i| format!(r#"{{"water_level_cm": {i}}}"#)).collect();
     publish_acked(&client, &mut conn, "balai/sungai01/reading", &readings).expect("all acknowledged");
+    wait_for("the link to have all 100", || metric(&api, "balai_mqtt_messages_received_total") >= 100.0);
     b.kill9();
     b.start_again();
-    let api = admin(&b);
+    let api = b.bearer(&b.issue_token("admin"));
     let export = csv(&api, "sungai01", "measure=water_level_cm");
     assert_eq!(export.lines().count(), 101, "every acknowledged reading is back:\n{export}");
 }
@@ -387,4 +393,16 @@ fn a_dry_field_and_a_flood_reach_the_outbox() {
     publish_acked(&client, &mut conn, "balai/sungai02/reading", &[r#"{"water_level_cm": 175}"#.into()]).unwrap();
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(api.get("/outbox").unwrap().text().matches("farm_field:sawah blok a").count(), 2);
+
+    // the farming page: latest conditions, advice, server-drawn charts
+    let page = api.get("/pertanian").unwrap();
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("Sawah Blok A") && html.contains("Jagung"), "{html}");
+    assert!(html.contains("data-advice=\"irrigate\""), "12.5 % is below maize's 17.9 %");
+    assert!(html.matches("<svg class=\"chart\"").count() >= 4, "7- and 30-day charts per measure");
+    // the devices page: both devices, last seen and the counters
+    let html = api.get("/perangkat").unwrap().text();
+    assert!(html.contains("jagung01") && html.contains("sungai02"));
+    assert!(!html.contains("Belum pernah"), "both devices were heard");
 }

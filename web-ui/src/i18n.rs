@@ -75,6 +75,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("queue.txt", include_str!("../catalog/queue.txt")),
     ("files.txt", include_str!("../catalog/files.txt")),
     ("health.txt", include_str!("../catalog/health.txt")),
+    ("devices.txt", include_str!("../catalog/devices.txt")),
 ];
 
 /// One parsed catalog line.

@@ -33,6 +33,9 @@
 //! | outbox | filter | GET `/outbox` | `state`, `page` |
 //! | outbox | retry now | POST `/outbox/{id}/retry` | `csrf` |
 //! | outbox | test SMS | POST `/outbox/test` | `to`, `body`, `csrf` |
+//! | devices | register | POST `/perangkat` | `id`, `kind`, `place_kind`, `place`, `csrf` |
+//! | devices | rotate / revoke | POST `/perangkat/{id}/rotate`, `/perangkat/{id}/revoke` | `csrf` |
+//! | devices | readings | GET `/perangkat/{id}/data.csv` | `measure`, `from`, `to`, `resolution` |
 //! | queue_kiosk | take a ticket | POST `/antrian/tickets` | `service`, `csrf` |
 //! | queue_desk | call next | POST `/antrian/loket/call` | `counter`, `service` (optional), `csrf` |
 //! | queue_desk | recall / serve / finish / skip | POST `/antrian/loket/{recall,serve,finish,skip}` | `counter`, `csrf` |
@@ -56,11 +59,13 @@ pub use common::{
 pub use i18n::{Lang, t, tf};
 pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
+pub use pages::devices::{DeviceRow, DevicesProps, IssuedCredential, render_devices};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
 pub use pages::health::{
     HealthCell, HealthFilter, HealthForm, HealthPageProps, HealthSection, HealthTable, render_health_page,
 };
+pub use pages::farming::{FarmingProps, FieldCard, render_farming};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
 pub use pages::kiosk::{KioskProps, render_kiosk};
 pub use pages::landing::{LandingProps, render_landing};

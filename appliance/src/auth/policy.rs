@@ -241,6 +241,12 @@ pub const POLICY: &[Rule] = &[
     // devices and traffic, which is not for the public.
     rule("GET", "/metrics", Roles(ADMIN)),
     rule("GET", "/perangkat/{id}/data.csv", Roles(&[Admin, Operator, KepalaDesa])),
+    rule("GET", "/perangkat", Roles(ADMIN)),
+    rule("POST", "/perangkat", Roles(ADMIN)),
+    rule("POST", "/perangkat/{id}/rotate", Roles(ADMIN)),
+    rule("POST", "/perangkat/{id}/revoke", Roles(ADMIN)),
+    // smart farming: the office and the village head follow the fields
+    rule("GET", "/pertanian", Roles(STAFF)),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -30,6 +30,8 @@ const NAV: &[(&str, &str)] = &[
     ("/users", "nav.users"),
     ("/duplicates", "nav.duplicates"),
     ("/outbox", "nav.outbox"),
+    ("/perangkat", "nav.devices"),
+    ("/pertanian", "nav.farming"),
     ("/settings", "nav.settings"),
     ("/sessions", "nav.sessions"),
 ];

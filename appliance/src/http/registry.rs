@@ -42,6 +42,7 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::files::routes::endpoints());
     all.extend(crate::devices::routes::endpoints());
     all.extend(crate::telemetry::routes::endpoints());
+    all.extend(crate::farming::routes::endpoints());
     all
 }
 

@@ -88,9 +88,10 @@ pub fn start(app: Arc<App>) -> anyhow::Result<()> {
             let _ = replay_sink.send(entry);
         }
     })?;
-    let link_journal = journal.clone();
+    let (link_journal, link_metrics) = (journal.clone(), metrics.clone());
     let deliver = Arc::new(move |m: Message| {
         let seq = link_journal.append(&m);
+        link_metrics.messages_in.fetch_add(1, Relaxed);
         let _ = sink.send((seq, m));
     });
     let broker = Broker::start(&settings, authenticate, deliver).map_err(anyhow::Error::msg)?;
@@ -147,7 +148,6 @@ fn ingest(app: &App, series: &Series, journal: &Journal, metrics: &Metrics, mess
                 Err(_) => break,
             }
         }
-        metrics.messages_in.fetch_add(batch.len() as u64, Relaxed);
         // The registry changes rarely: reread it only when the log moved.
         let head = app.store.last_seq().unwrap_or(0);
         if head != registry.0 {

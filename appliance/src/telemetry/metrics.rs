@@ -19,7 +19,7 @@ pub struct DeviceSeen {
 
 #[derive(Default)]
 pub struct Metrics {
-    /// Messages the daemon's links received.
+    /// Messages the daemon's links received (and journaled).
     pub messages_in: AtomicU64,
     /// Readings written and flushed to the time series.
     pub readings_stored: AtomicU64,

@@ -2,9 +2,11 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod devices;
 pub mod duplicates;
 pub mod family_detail;
 pub mod health;
+pub mod farming;
 pub mod import;
 pub mod kiosk;
 pub mod landing;
