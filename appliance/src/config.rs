@@ -195,7 +195,8 @@ pub struct Mqtt {
     /// `rollup_years`.
     pub raw_days: u32,
     pub rollup_years: u32,
-    /// Memory of each router's in-flight log: segments of this size, this many.
+    /// Memory of each topic's in-flight log in the router: segments of this
+    /// many payload bytes, this many of them.
     pub segment_bytes: usize,
     pub segment_count: usize,
 }
@@ -214,8 +215,11 @@ impl Default for Mqtt {
             readings_per_minute: 120,
             raw_days: 30,
             rollup_years: 10,
-            segment_bytes: 1024 * 1024,
-            segment_count: 4,
+            // rumqttd keeps a log per topic, and each device has its own
+            // topic: 8 KiB × 2 bounds a device's share (about 150 readings,
+            // far more than the daemon's link ever trails by).
+            segment_bytes: 8 * 1024,
+            segment_count: 2,
         }
     }
 }

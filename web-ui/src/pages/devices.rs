@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::common::{FieldMessage, Shell, message_for, url_encode};
 use crate::i18n::{Lang, t};
 use crate::layout::{Page, document};
-use crate::widgets::{Control, Field, csrf_field, field, options_view};
+use crate::widgets::{Field, csrf_field, field, options_view};
 
 /// One device (display text).
 #[derive(Clone, Debug, Default)]
@@ -161,7 +161,6 @@ fn add_form(lang: Lang, props: &DevicesProps) -> impl IntoView + use<> {
         .required(true);
     let kinds = options_view(lang, &props.kinds, &props.form[1]);
     let place_kinds = options_view(lang, &props.place_kinds, &props.form[2]);
-    let _ = Control::Multiline;
     view! {
         <section class="card">
             <h2>{t(lang, "devices.add.title")}</h2>
