@@ -62,10 +62,10 @@ pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, Letter
 pub use pages::devices::{DeviceRow, DevicesProps, IssuedCredential, render_devices};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
+pub use pages::farming::{FarmingProps, FieldCard, render_farming};
 pub use pages::health::{
     HealthCell, HealthFilter, HealthForm, HealthPageProps, HealthSection, HealthTable, render_health_page,
 };
-pub use pages::farming::{FarmingProps, FieldCard, render_farming};
 pub use pages::import::{ImportError, ImportProps, ImportSummary, render_import};
 pub use pages::kiosk::{KioskProps, render_kiosk};
 pub use pages::landing::{LandingProps, render_landing};
