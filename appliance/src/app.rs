@@ -29,7 +29,7 @@ pub struct App {
     /// The queue's live event stream and ticket limit.
     pub queue: crate::queue::live::Live,
     /// The MQTT broker and its counters, once `serve` started it.
-    pub mqtt: std::sync::OnceLock<Arc<crate::telemetry::ingest::Mqtt>>,
+    pub mqtt: std::sync::OnceLock<Arc<crate::telemetry::operations::Mqtt>>,
 }
 
 impl App {

@@ -71,7 +71,7 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let sign_ins = if demo { Some(load_demo(&app)?) } else { None };
     let app = Arc::new(app);
     cli::socket::listen(app.clone())?;
-    crate::telemetry::ingest::start(app.clone())?;
+    crate::telemetry::operations::start(app.clone())?;
     if let Some(lines) = sign_ins {
         print_demo(&app, &lines, started);
     }
