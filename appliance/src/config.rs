@@ -19,6 +19,7 @@ pub struct Config {
     pub letters: Letters,
     pub sms: Sms,
     pub queue: Queue,
+    pub backup: Backup,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -164,6 +165,43 @@ impl Default for Config {
             letters: Letters::default(),
             sms: Sms::default(),
             queue: Queue::default(),
+            backup: Backup::default(),
+        }
+    }
+}
+
+/// Encrypted backups: the daily one, and the USB stick (see docs/backup.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backup {
+    /// Make a backup into `<data_dir>/backups/` once a day.
+    pub daily: bool,
+    /// Backups kept in `<data_dir>/backups/`.
+    pub keep: usize,
+    /// Where the USB stick is mounted (the udev rule and `balai-usb@.service`
+    /// in provisioning/ mount it here); a backup is written when one appears.
+    pub usb_dir: PathBuf,
+    /// Only write to `usb_dir` when it is a mount point, so nothing lands on
+    /// the SD card when no stick is in. Tests turn this off.
+    pub usb_require_mount: bool,
+    /// Backups kept on the stick.
+    pub usb_keep: usize,
+    /// How often the stick's folder is looked at.
+    pub poll_seconds: u64,
+    /// The dashboard warns when no verified backup is newer than this.
+    pub warn_after_days: i64,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            daily: true,
+            keep: 7,
+            usb_dir: PathBuf::from("/media/balai-usb"),
+            usb_require_mount: true,
+            usb_keep: 5,
+            poll_seconds: 5,
+            warn_after_days: 7,
         }
     }
 }

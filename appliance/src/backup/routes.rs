@@ -1,0 +1,3 @@
+pub fn endpoints() -> Vec<crate::http::registry::Endpoint> {
+    Vec::new()
+}
