@@ -236,6 +236,12 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/v1/queue/tickets/{id}/finish", Roles(QUEUE_DESK)),
     rule("POST", "/api/v1/queue/tickets/{id}/skip", Roles(QUEUE_DESK)),
     rule("GET", "/api/v1/queue/state", Roles(QUEUE_DESK)),
+    // backups: the page and the button for the admin; the recovery sheet
+    // (the backup key) and a backup's download need a fresh password
+    rule("GET", "/admin/cadangan", Roles(ADMIN)),
+    rule("POST", "/admin/cadangan", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/lembar", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/{id}/unduh", Roles(ADMIN)),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -31,6 +31,7 @@ const NAV: &[(&str, &str)] = &[
     ("/duplicates", "nav.duplicates"),
     ("/outbox", "nav.outbox"),
     ("/settings", "nav.settings"),
+    ("/admin/cadangan", "nav.backup"),
     ("/sessions", "nav.sessions"),
 ];
 
