@@ -8,4 +8,6 @@ pub mod key;
 pub mod model;
 pub mod operations;
 pub mod routes;
+#[cfg(test)]
+mod tests;
 pub mod worker;
