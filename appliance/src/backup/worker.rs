@@ -24,9 +24,9 @@ pub fn start(app: Arc<App>) {
     }
     let spawned = std::thread::Builder::new().name("backup".into()).spawn(move || {
         let started = Instant::now();
-        let mut seen: Option<(u64, u64)> = None;
+        let mut present = false;
         loop {
-            usb_tick(&app, &mut seen);
+            usb_tick(&app, &mut present);
             if app.config.backup.daily && started.elapsed() >= DAILY_GRACE {
                 daily_tick(&app);
             }
@@ -38,31 +38,28 @@ pub fn start(app: Arc<App>) {
     }
 }
 
-/// A stick is "new" when the folder it is mounted on changes identity
-/// (device and inode): each mount of a stick is a new root.
-fn usb_tick(app: &App, seen: &mut Option<(u64, u64)>) {
+/// A stick is new when its mount point becomes usable after it was not: the
+/// same stick plugged in again gets a new backup, one left in gets one.
+fn usb_tick(app: &App, present: &mut bool) {
     let dir = &app.config.backup.usb_dir;
-    let Some(identity) = usable(dir, app.config.backup.usb_require_mount) else {
-        *seen = None;
-        return;
-    };
-    if *seen == Some(identity) {
+    let now = usable(dir, app.config.backup.usb_require_mount);
+    let arrived = now && !*present;
+    *present = now;
+    if !arrived {
         return;
     }
-    *seen = Some(identity);
     tracing::info!(dir = %dir.display(), "USB stick found; writing a backup");
     let _ = operations::create_in_dir(app, "usb", Trigger::Usb, &dir.join(USB_FOLDER), app.config.backup.usb_keep);
 }
 
-fn usable(dir: &Path, require_mount: bool) -> Option<(u64, u64)> {
-    let meta = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
-    if require_mount {
-        let parent = std::fs::metadata(dir.parent()?).ok()?;
-        if parent.dev() == meta.dev() {
-            return None; // the empty mount point on the SD card: no stick
-        }
+fn usable(dir: &Path, require_mount: bool) -> bool {
+    let Some(meta) = std::fs::metadata(dir).ok().filter(|m| m.is_dir()) else { return false };
+    if !require_mount {
+        return true;
     }
-    Some((meta.dev(), meta.ino()))
+    // the empty mount point on the SD card is not a stick
+    let parent = dir.parent().and_then(|p| std::fs::metadata(p).ok());
+    parent.is_some_and(|p| p.dev() != meta.dev())
 }
 
 fn daily_tick(app: &App) {
