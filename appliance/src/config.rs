@@ -20,6 +20,7 @@ pub struct Config {
     pub sms: Sms,
     pub queue: Queue,
     pub backup: Backup,
+    pub uplink: Uplink,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -166,6 +167,7 @@ impl Default for Config {
             sms: Sms::default(),
             queue: Queue::default(),
             backup: Backup::default(),
+            uplink: Uplink::default(),
         }
     }
 }
@@ -190,6 +192,22 @@ pub struct Backup {
     pub poll_seconds: u64,
     /// The dashboard warns when no verified backup is newer than this.
     pub warn_after_days: i64,
+}
+
+/// Bundles for officials (see docs/uplink.md): who gets which named records.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Uplink {
+    pub recipients: Vec<UplinkRecipient>,
+}
+
+/// One recipient: every bundle carries the de-identified figures, plus the
+/// named records of `tables` (for example `posyandu_child` for the puskesmas).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UplinkRecipient {
+    pub name: String,
+    pub tables: Vec<String>,
 }
 
 impl Default for Backup {

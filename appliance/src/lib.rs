@@ -25,4 +25,5 @@ pub mod run;
 pub mod search;
 pub mod store;
 pub mod telemedicine;
+pub mod uplink;
 pub mod village;

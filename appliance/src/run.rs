@@ -43,6 +43,9 @@ pub fn main() -> ExitCode {
         }
         // Offline: a kecamatan office has no data dir, and no store is needed.
         Command::Letter(command) => cli::letter::run(&config, command, cli.json),
+        Command::Uplink(cli::UplinkCmd::Import { bundles, into, keys }) => {
+            cli::uplink::import(&bundles, &into, &keys, cli.json)
+        }
         Command::Backup(command) => {
             let live = Config::load(Some(&cli.config), std::env::vars()).map(|c| c.data_dir).unwrap_or_default();
             cli::backup::run(&config, &live, command, cli.json)
@@ -174,6 +177,9 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         }
         Command::Residents(ResidentsCmd::Export { format, out }) => (Request::ResidentsExport { format }, Some(out)),
         Command::Audit(AuditCmd::Verify) => (Request::AuditVerify, None),
+        Command::Uplink(cli::UplinkCmd::Export { recipient, out }) => (Request::UplinkExport { recipient }, Some(out)),
+        Command::Uplink(cli::UplinkCmd::Ack { recipient, seq }) => (Request::UplinkAck { recipient, seq }, None),
+        Command::Uplink(cli::UplinkCmd::Import { .. }) => anyhow::bail!("not a CLI request"),
         Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Backup(_) => {
             anyhow::bail!("not a CLI request")
         }

@@ -55,7 +55,13 @@ fn search_ids(balai: &Balai, q: &str) -> Vec<String> {
     let admin = balai.signin("admin");
     let r = admin.page(&format!("/api/v1/search?q={q}"));
     assert_eq!(r.status, 200, "{r:?}");
-    let mut ids: Vec<String> = r.json().to_string().split('"').filter(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit())).map(str::to_string).collect();
+    let mut ids: Vec<String> = r
+        .json()
+        .to_string()
+        .split('"')
+        .filter(|s| s.len() == 16 && s.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
+        .collect();
     ids.sort();
     ids
 }
@@ -111,7 +117,10 @@ fn a_backup_made_while_serving_restores_on_a_new_box_with_only_the_file_and_the_
     let pdf_path = work.path().join("letter.pdf");
     std::fs::write(&pdf_path, &pdf).unwrap();
     let key_file = new_box.join("keys/letter-signing.pub");
-    let out = offline(&work.path().join("office"), &["letter", "verify", pdf_path.to_str().unwrap(), "--public-key", key_file.to_str().unwrap()]);
+    let out = offline(
+        &work.path().join("office"),
+        &["letter", "verify", pdf_path.to_str().unwrap(), "--public-key", key_file.to_str().unwrap()],
+    );
     assert!(out.status.success() && text(&out).contains("GENUINE"), "{}", text(&out));
     // the breach-notice record: which records the file held, when, by whom
     let held = balai.cli_ok(&["backup", "held", "desa.balai-backup"]);
@@ -230,7 +239,12 @@ fn wait_for(what: &str, timeout: Duration, mut f: impl FnMut() -> bool) {
 
 fn backups_in(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "balai-backup")).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "balai-backup"))
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -312,7 +326,10 @@ fn the_admin_backs_up_with_the_button_prints_the_sheet_and_downloads_the_file() 
         .map(|s| s.split('<').next().unwrap())
         .collect::<Vec<_>>()
         .join(" ");
-    let out = offline(&balai.data_dir.with_extension("x"), &["backup", "verify", files[0].to_str().unwrap(), "--key", &typed]);
+    let out = offline(
+        &balai.data_dir.with_extension("x"),
+        &["backup", "verify", files[0].to_str().unwrap(), "--key", &typed],
+    );
     assert!(out.status.success(), "{typed}: {}", text(&out));
     // others may not
     let operator = balai.signin("operator");

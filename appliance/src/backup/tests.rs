@@ -28,7 +28,12 @@ fn info(name: &str, bytes: &[u8]) -> EntryInfo {
 }
 
 /// A zip of `entries` (listed in the manifest as `listed`), encrypted to `key`.
-fn crafted(key: &BackupKey, entries: &[(&str, Vec<u8>)], listed: Vec<EntryInfo>, flip_in_zip: Option<usize>) -> Vec<u8> {
+fn crafted(
+    key: &BackupKey,
+    entries: &[(&str, Vec<u8>)],
+    listed: Vec<EntryInfo>,
+    flip_in_zip: Option<usize>,
+) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in entries {
@@ -64,14 +69,22 @@ fn key() -> BackupKey {
 fn a_well_formed_archive_opens() {
     let key = key();
     let lines = b"{\"id\":\"a\",\"record\":{}}\n".to_vec();
-    let bytes = crafted(&key, &[("tables/person.jsonl", lines.clone())], vec![info("tables/person.jsonl", &lines)], None);
+    let bytes =
+        crafted(&key, &[("tables/person.jsonl", lines.clone())], vec![info("tables/person.jsonl", &lines)], None);
     assert_eq!(open(&key, bytes).unwrap().entries.len(), 1);
 }
 
 #[test]
 fn zip_slip_names_are_refused_naming_the_entry() {
     let key = key();
-    for evil in ["../../etc/cron.d/x", "/etc/passwd", "files/../../x", "keys/../store/db", "tables/a/../../b.jsonl", "files\\..\\x"] {
+    for evil in [
+        "../../etc/cron.d/x",
+        "/etc/passwd",
+        "files/../../x",
+        "keys/../store/db",
+        "tables/a/../../b.jsonl",
+        "files\\..\\x",
+    ] {
         let body = b"x".to_vec();
         let bytes = crafted(&key, &[(evil, body.clone())], vec![info(evil, &body)], None);
         match open(&key, bytes) {
@@ -110,7 +123,8 @@ fn a_decompression_bomb_is_refused_naming_the_entry() {
 #[test]
 fn a_changed_byte_inside_is_named() {
     let key = key();
-    let body: Vec<u8> = (0..20_000u32).flat_map(|i| format!("{{\"id\":\"{i}\",\"record\":{{}}}}\n").into_bytes()).collect();
+    let body: Vec<u8> =
+        (0..20_000u32).flat_map(|i| format!("{{\"id\":\"{i}\",\"record\":{{}}}}\n").into_bytes()).collect();
     let name = "tables/person.jsonl";
     // changed after the manifest was made: the content no longer matches
     let mut other = body.clone();

@@ -50,6 +50,30 @@ fn usb_tick(app: &App, present: &mut bool) {
     }
     tracing::info!(dir = %dir.display(), "USB stick found; writing a backup");
     let _ = operations::create_in_dir(app, "usb", Trigger::Usb, &dir.join(USB_FOLDER), app.config.backup.usb_keep);
+    uplink_to_stick(app, &dir.join(UPLINK_FOLDER));
+}
+
+/// The folder on the stick that carries uplink bundles to the officials.
+pub const UPLINK_FOLDER: &str = "balai-uplink";
+
+/// One bundle per configured recipient, with the changes it has not
+/// acknowledged yet; a bundle already there under the same name is the same.
+fn uplink_to_stick(app: &App, dir: &Path) {
+    for recipient in &app.config.uplink.recipients {
+        let written = crate::uplink::operations::export(app, "usb", &recipient.name).and_then(|(header, bytes)| {
+            std::fs::create_dir_all(dir).map_err(|e| crate::store::StoreError::Engine(e.to_string()))?;
+            let path = dir.join(format!("uplink-{}.zip", header.id()));
+            let partial = operations::partial_path(&path);
+            std::fs::write(&partial, &bytes)
+                .and_then(|()| std::fs::rename(&partial, &path))
+                .map_err(|e| crate::store::StoreError::Engine(format!("{}: {e}", path.display())))?;
+            Ok(path)
+        });
+        match written {
+            Ok(path) => tracing::info!(file = %path.display(), "uplink bundle written to the stick"),
+            Err(e) => tracing::error!(recipient = %recipient.name, error = %e, "uplink bundle not written"),
+        }
+    }
 }
 
 fn usable(dir: &Path, require_mount: bool) -> bool {

@@ -6,6 +6,7 @@
 pub mod backup;
 pub mod letter;
 pub mod socket;
+pub mod uplink;
 
 use crate::app::App;
 use crate::auth::model::Role;
@@ -63,6 +64,32 @@ pub enum Command {
     /// Encrypted backups: make, check, restore; what a backup held.
     #[command(subcommand)]
     Backup(BackupCmd),
+    /// Bundles for officials: make one, record an acknowledgement, merge many.
+    #[command(subcommand)]
+    Uplink(UplinkCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UplinkCmd {
+    /// A signed bundle for RECIPIENT with everything after its last acknowledged change.
+    Export {
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// RECIPIENT confirmed it holds everything up to SEQ (the bundle's to_seq).
+    Ack { recipient: String, seq: u64 },
+    /// The official's side: check and merge bundles from many villages into DIR.
+    Import {
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        #[arg(long)]
+        into: PathBuf,
+        /// A folder of `<village code>.pub` files (`balai letter public-key` of each village), or one file.
+        #[arg(long)]
+        keys: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -244,6 +271,13 @@ pub enum Request {
         ids: bool,
     },
     BackupList,
+    UplinkExport {
+        recipient: String,
+    },
+    UplinkAck {
+        recipient: String,
+        seq: u64,
+    },
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -334,6 +368,26 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
         Request::BackupCreate { .. } => Reply::fail("a backup streams over the daemon's socket"),
         Request::BackupHeld { what, ids } => backup_held(app, &what, ids),
         Request::BackupList => backup_list(app),
+        Request::UplinkExport { recipient } => match crate::uplink::operations::export(app, actor, &recipient) {
+            Ok((header, bytes)) => Reply {
+                ok: true,
+                text: format!(
+                    "bundle {} for {recipient}: changes {}..{}, {} entries; acknowledge with: balai uplink ack {recipient} {}",
+                    header.id(),
+                    header.from_seq,
+                    header.to_seq,
+                    header.entries.len() + 2,
+                    header.to_seq
+                ),
+                json: serde_json::json!({ "id": header.id(), "from_seq": header.from_seq, "to_seq": header.to_seq }),
+                file_b64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            },
+            Err(e) => Reply::fail(e.to_string()),
+        },
+        Request::UplinkAck { recipient, seq } => match crate::uplink::operations::ack(app, actor, &recipient, seq) {
+            Ok(now) => Reply::ok(format!("{recipient} acknowledged up to {now}"), serde_json::json!({ "seq": now })),
+            Err(e) => Reply::fail(e.to_string()),
+        },
         Request::AuditVerify => match app.store.verify_chain() {
             Ok(r) if r.ok() => Reply::ok(
                 format!("change log intact: {} entries, head {}", r.entries, r.head),

@@ -260,6 +260,11 @@ impl Store {
         }
     }
 
+    /// A record's stored JSON, for code that handles any table (uplink bundles).
+    pub fn get_raw(&self, table: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.records.get(record_key(table, id))?.map(|v| v.to_vec()))
+    }
+
     /// Every record of a table, in id order. Skips nothing: a record that does
     /// not decode is an error, not a silent gap.
     pub fn scan<R: Record>(&self) -> impl Iterator<Item = Result<R, StoreError>> + '_ {
