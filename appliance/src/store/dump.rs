@@ -373,7 +373,7 @@ impl Restorer {
             return Err(DumpError::Check(format!("restored log ends at {seq}, the backup says {}", expected.seq)));
         }
         let counts = store.table_counts()?;
-        if &counts != &expected.counts {
+        if counts != expected.counts {
             return Err(DumpError::Check(format!(
                 "restored record counts {counts:?} differ from the backup's {:?}",
                 expected.counts
