@@ -15,7 +15,7 @@ HPORT=${BENCH_HTTP_PORT:-18180}
 RATE=${BENCH_RATE:-50}
 WINDOW=${BENCH_WINDOW:-60}
 
-cargo build --release -p balai --bin balai --example bench_backup >&2
+[ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -p balai --bin balai --example bench_backup >&2
 BIN=$PWD/target/release/balai
 rm -rf "$WORK" && mkdir -p "$WORK"
 PID=
