@@ -48,12 +48,8 @@ fn letters(store: &Store, residents: &[balai::residents::model::Resident]) -> an
         let created = start + Duration::minutes(i as i64 * 9);
         let signed = created + Duration::minutes(rng.random_range(20..2000));
         let id = format!("req{i:07}");
-        let number = format!(
-            "400.12.2.2/{:04}/3310052001/{}/{}",
-            i % 9999 + 1,
-            ["I", "V", "X"][i as usize % 3],
-            2024 + i / 40_000
-        );
+        let number =
+            format!("400.12.2.2/{:06}/3310052001/{}/{}", i + 1, ["I", "V", "X"][i as usize % 3], 2024 + i / 40_000);
         let mut subject = BTreeMap::new();
         for (k, v) in [("nama", r.name.as_str()), ("nik", r.nik.as_str()), ("alamat", r.address.as_str())] {
             subject.insert(k.to_string(), v.to_string());
