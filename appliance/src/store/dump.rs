@@ -363,7 +363,7 @@ impl Restorer {
         self.db.flush().map_err(StoreError::from)?;
         drop(self.batch_tree.take());
         drop(self);
-        let store = Store::open(dir)?;
+        let store = reopen(dir)?;
         let report = store.verify_chain()?;
         if !report.ok() {
             return Err(DumpError::Check(format!("restored change log is broken: {}", report.problems.join("; "))));
@@ -381,6 +381,18 @@ impl Restorer {
         }
         Ok(store)
     }
+}
+
+/// sled's background threads let go of the directory's lock a moment after
+/// the last handle is dropped, so the first open may find it still held.
+fn reopen(dir: &Path) -> Result<Store, StoreError> {
+    for _ in 0..500 {
+        match Store::open(dir) {
+            Err(StoreError::Locked) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            other => return other,
+        }
+    }
+    Store::open(dir)
 }
 
 impl Store {
