@@ -1,7 +1,6 @@
 //! The de-identified figures every bundle carries: a list of sources, one
-//! function each, so a new indicator (posyandu weighings, immunization
-//! coverage once those domains exist) is one function and one line in
-//! [`SOURCES`]. Each gives a CSV table of counts; no names, no NIK.
+//! function each, so a new indicator (posyandu weighings, once that figure
+//! exists) is one function and one line in [`SOURCES`]. Each gives a CSV table of counts; no names, no NIK.
 
 use crate::letters::model::{LetterRequest, State};
 use crate::residents::model::Resident;
@@ -19,7 +18,8 @@ pub struct Table {
 type Source = fn(&Store, NaiveDate) -> Result<Table, StoreError>;
 
 /// (name, function): the file is `aggregates/<name>.csv`.
-pub const SOURCES: &[(&str, Source)] = &[("population", population), ("letters", letters)];
+pub const SOURCES: &[(&str, Source)] =
+    &[("population", population), ("letters", letters), ("immunization", immunization)];
 
 /// Five-year age groups as BPS publishes them, the last open.
 pub fn age_group(birth: NaiveDate, today: NaiveDate) -> String {
@@ -74,6 +74,22 @@ fn letters(store: &Store, _today: NaiveDate) -> Result<Table, StoreError> {
         })
         .collect();
     Ok(Table { header: vec!["type", "month", "issued", "median_hours", "p90_hours"], rows })
+}
+
+/// Immunization coverage per antigen and dose over the last twelve months
+/// (the immunization domain's own figure, counts only).
+fn immunization(store: &Store, today: NaiveDate) -> Result<Table, StoreError> {
+    let first = today.with_day(1).unwrap_or(today);
+    let months: Vec<NaiveDate> =
+        (0..12u32).rev().filter_map(|i| first.checked_sub_months(chrono::Months::new(i))).collect();
+    let rows = crate::immunization::operations::coverage(store, &months)
+        .into_iter()
+        .map(|r| {
+            let month = r.month.format("%Y-%m").to_string();
+            vec![month, r.antigen, r.dose.to_string(), r.given.to_string(), r.target.to_string(), r.covered.to_string()]
+        })
+        .collect();
+    Ok(Table { header: vec!["month", "antigen", "dose", "given", "target", "covered"], rows })
 }
 
 pub fn to_csv(table: &Table) -> Vec<u8> {
