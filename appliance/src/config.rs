@@ -20,6 +20,8 @@ pub struct Config {
     pub sms: Sms,
     pub queue: Queue,
     pub mqtt: Mqtt,
+    pub backup: Backup,
+    pub uplink: Uplink,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -166,6 +168,8 @@ impl Default for Config {
             sms: Sms::default(),
             queue: Queue::default(),
             mqtt: Mqtt::default(),
+            backup: Backup::default(),
+            uplink: Uplink::default(),
         }
     }
 }
@@ -220,6 +224,58 @@ impl Default for Mqtt {
             // far more than the daemon's link ever trails by).
             segment_bytes: 8 * 1024,
             segment_count: 2,
+        }
+    }
+}
+
+/// Encrypted backups: the daily one, and the USB stick (see docs/backup.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backup {
+    /// Make a backup into `<data_dir>/backups/` once a day.
+    pub daily: bool,
+    /// Backups kept in `<data_dir>/backups/`.
+    pub keep: usize,
+    /// Where the USB stick is mounted (the udev rule and `balai-usb@.service`
+    /// in provisioning/ mount it here); a backup is written when one appears.
+    pub usb_dir: PathBuf,
+    /// Only write to `usb_dir` when it is a mount point, so nothing lands on
+    /// the SD card when no stick is in. Tests turn this off.
+    pub usb_require_mount: bool,
+    /// Backups kept on the stick.
+    pub usb_keep: usize,
+    /// How often the stick's folder is looked at.
+    pub poll_seconds: u64,
+    /// The dashboard warns when no verified backup is newer than this.
+    pub warn_after_days: i64,
+}
+
+/// Bundles for officials (see docs/uplink.md): who gets which named records.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Uplink {
+    pub recipients: Vec<UplinkRecipient>,
+}
+
+/// One recipient: every bundle carries the de-identified figures, plus the
+/// named records of `tables` (for example `posyandu_child` for the puskesmas).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UplinkRecipient {
+    pub name: String,
+    pub tables: Vec<String>,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            daily: true,
+            keep: 7,
+            usb_dir: PathBuf::from("/media/balai-usb"),
+            usb_require_mount: true,
+            usb_keep: 5,
+            poll_seconds: 5,
+            warn_after_days: 7,
         }
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod devices;
@@ -27,4 +28,5 @@ pub mod search;
 pub mod store;
 pub mod telemedicine;
 pub mod telemetry;
+pub mod uplink;
 pub mod village;

@@ -71,6 +71,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("residents.txt", include_str!("../catalog/residents.txt")),
     ("server.txt", include_str!("../catalog/server.txt")),
     ("outbox.txt", include_str!("../catalog/outbox.txt")),
+    ("backup.txt", include_str!("../catalog/backup.txt")),
     ("posyandu.txt", include_str!("../catalog/posyandu.txt")),
     ("queue.txt", include_str!("../catalog/queue.txt")),
     ("files.txt", include_str!("../catalog/files.txt")),

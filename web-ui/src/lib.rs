@@ -58,6 +58,9 @@ pub use common::{
 };
 pub use i18n::{Lang, t, tf};
 pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
+pub use pages::backup::{
+    BackupNotice, BackupProps, BackupRunRow, RecoverySheetProps, render_backup, render_recovery_sheet,
+};
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
 pub use pages::devices::{DeviceRow, DevicesProps, IssuedCredential, render_devices};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};

@@ -247,6 +247,12 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/perangkat/{id}/revoke", Roles(ADMIN)),
     // smart farming: the office and the village head follow the fields
     rule("GET", "/pertanian", Roles(STAFF)),
+    // backups: the page and the button for the admin; the recovery sheet
+    // (the backup key) and a backup's download need a fresh password
+    rule("GET", "/admin/cadangan", Roles(ADMIN)),
+    rule("POST", "/admin/cadangan", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/lembar", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/{id}/unduh", Roles(ADMIN)),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -3,8 +3,10 @@
 //! daemon over its Unix socket when one is running (sled admits one process),
 //! or by opening the data dir directly when none is.
 
+pub mod backup;
 pub mod letter;
 pub mod socket;
+pub mod uplink;
 
 use crate::app::App;
 use crate::auth::model::Role;
@@ -62,6 +64,12 @@ pub enum Command {
     /// MQTT devices: sensors, kiosks, queue boards (see docs/mqtt.md).
     #[command(subcommand)]
     Device(DeviceCmd),
+    /// Encrypted backups: make, check, restore; what a backup held.
+    #[command(subcommand)]
+    Backup(BackupCmd),
+    /// Bundles for officials: make one, record an acknowledgement, merge many.
+    #[command(subcommand)]
+    Uplink(UplinkCmd),
 }
 
 #[derive(Subcommand, Debug)]
@@ -103,6 +111,64 @@ pub enum DeviceCmd {
         #[arg(long)]
         flood_cm: Option<f64>,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UplinkCmd {
+    /// A signed bundle for RECIPIENT with everything after its last acknowledged change.
+    Export {
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// RECIPIENT confirmed it holds everything up to SEQ (the bundle's to_seq).
+    Ack { recipient: String, seq: u64 },
+    /// The official's side: check and merge bundles from many villages into DIR.
+    Import {
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        #[arg(long)]
+        into: PathBuf,
+        /// A folder of `<village code>.pub` files (`balai letter public-key` of each village), or one file.
+        #[arg(long)]
+        keys: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCmd {
+    /// Write an encrypted backup of the whole box to FILE (through the daemon
+    /// when it runs; the box keeps serving).
+    Create {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a backup completely; exits 1 and says why if it is truncated,
+    /// altered or for another key.
+    Verify {
+        file: PathBuf,
+        /// The backup key from the recovery sheet (text or a file); default: this box's key.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Restore into a new data dir given with --data-dir (never over a live one).
+    Restore {
+        file: PathBuf,
+        /// The backup key from the recovery sheet (text or a file); default: this box's key.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// For a breach notice: when a backup was made, by whom, and which records
+    /// it held. WHAT is the run id, the file's SHA-256 or its file name.
+    Held {
+        what: String,
+        /// List every record id, not only counts per table.
+        #[arg(long)]
+        ids: bool,
+    },
+    /// The backups made, newest first.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -214,19 +280,67 @@ pub enum LetterCmd {
 /// the daemon never reads or writes paths chosen by the caller.
 #[derive(Serialize, Deserialize, Debug)]
 pub enum Request {
-    UserAdd { username: String, role: Role, full_name: String, password: String },
+    UserAdd {
+        username: String,
+        role: Role,
+        full_name: String,
+        password: String,
+    },
     UserList,
-    UserPasswd { username: String, password: String },
-    UserDisable { username: String, disabled: bool },
-    TokenIssue { user: String, label: String },
-    ResidentsImport { bytes_b64: String },
-    ResidentsExport { format: Format },
+    UserPasswd {
+        username: String,
+        password: String,
+    },
+    UserDisable {
+        username: String,
+        disabled: bool,
+    },
+    TokenIssue {
+        user: String,
+        label: String,
+    },
+    ResidentsImport {
+        bytes_b64: String,
+    },
+    ResidentsExport {
+        format: Format,
+    },
     AuditVerify,
-    DeviceAdd { id: String, kind: String, place_kind: String, place: String },
+    DeviceAdd {
+        id: String,
+        kind: String,
+        place_kind: String,
+        place: String,
+    },
     DeviceList,
-    DeviceRotate { id: String },
-    DeviceRevoke { id: String },
-    FieldPlan { place: String, crop: String, phone: String, flood_cm: Option<f64> },
+    DeviceRotate {
+        id: String,
+    },
+    DeviceRevoke {
+        id: String,
+    },
+    FieldPlan {
+        place: String,
+        crop: String,
+        phone: String,
+        flood_cm: Option<f64>,
+    },
+    /// Streams the backup back in frames (see `cli/backup.rs`).
+    BackupCreate {
+        file_name: String,
+    },
+    BackupHeld {
+        what: String,
+        ids: bool,
+    },
+    BackupList,
+    UplinkExport {
+        recipient: String,
+    },
+    UplinkAck {
+        recipient: String,
+        seq: u64,
+    },
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -241,10 +355,10 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn ok(text: impl Into<String>, json: serde_json::Value) -> Reply {
+    pub(crate) fn ok(text: impl Into<String>, json: serde_json::Value) -> Reply {
         Reply { ok: true, text: text.into(), json, file_b64: None }
     }
-    fn fail(text: impl Into<String>) -> Reply {
+    pub(crate) fn fail(text: impl Into<String>) -> Reply {
         let text = text.into();
         Reply { ok: false, json: serde_json::json!({ "error": text }), text, file_b64: None }
     }
@@ -356,6 +470,29 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
                 Err(e) => Reply::fail(e),
             }
         }
+        Request::BackupCreate { .. } => Reply::fail("a backup streams over the daemon's socket"),
+        Request::BackupHeld { what, ids } => backup_held(app, &what, ids),
+        Request::BackupList => backup_list(app),
+        Request::UplinkExport { recipient } => match crate::uplink::operations::export(app, actor, &recipient) {
+            Ok((header, bytes)) => Reply {
+                ok: true,
+                text: format!(
+                    "bundle {} for {recipient}: changes {}..{}, {} entries; acknowledge with: balai uplink ack {recipient} {}",
+                    header.id(),
+                    header.from_seq,
+                    header.to_seq,
+                    header.entries.len() + 2,
+                    header.to_seq
+                ),
+                json: serde_json::json!({ "id": header.id(), "from_seq": header.from_seq, "to_seq": header.to_seq }),
+                file_b64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            },
+            Err(e) => Reply::fail(e.to_string()),
+        },
+        Request::UplinkAck { recipient, seq } => match crate::uplink::operations::ack(app, actor, &recipient, seq) {
+            Ok(now) => Reply::ok(format!("{recipient} acknowledged up to {now}"), serde_json::json!({ "seq": now })),
+            Err(e) => Reply::fail(e.to_string()),
+        },
         Request::AuditVerify => match app.store.verify_chain() {
             Ok(r) if r.ok() => Reply::ok(
                 format!("change log intact: {} entries, head {}", r.entries, r.head),
@@ -370,6 +507,62 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
             Err(e) => Reply::fail(e.to_string()),
         },
     }
+}
+
+fn backup_held(app: &App, what: &str, ids: bool) -> Reply {
+    let Some(run) = crate::backup::operations::find_run(&app.store, what) else {
+        return Reply::fail(format!("no backup known as {what}"));
+    };
+    let held = match crate::backup::operations::held(&app.store, run.snapshot_seq) {
+        Ok(h) => h,
+        Err(e) => return Reply::fail(e.to_string()),
+    };
+    let mut text = format!(
+        "backup {} ({}): made {} by {} ({}), change log seq {}, {} bytes, sha256 {}\n",
+        run.id,
+        run.file,
+        run.finished.format("%Y-%m-%d %H:%M:%S UTC"),
+        run.actor,
+        run.trigger.code(),
+        run.snapshot_seq,
+        run.size,
+        run.sha256
+    );
+    for (table, set) in &held {
+        text.push_str(&format!("  {table}: {} records\n", set.len()));
+        if ids {
+            for id in set {
+                text.push_str(&format!("    {id}\n"));
+            }
+        }
+    }
+    let json = serde_json::json!({ "run": run, "held": held });
+    Reply::ok(text.trim_end().to_string(), json)
+}
+
+fn backup_list(app: &App) -> Reply {
+    let runs = crate::backup::operations::runs(&app.store, 1000);
+    let text = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "{}  {:<7} {:<40} {:>12} bytes  {}",
+                r.id,
+                r.trigger.code(),
+                r.file,
+                r.size,
+                if !r.ok {
+                    format!("FAILED: {}", r.error)
+                } else if r.verified {
+                    "verified".into()
+                } else {
+                    "written".into()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Reply::ok(text, serde_json::to_value(&runs).unwrap_or_default())
 }
 
 fn user_error(e: auth_ops::AuthError) -> String {

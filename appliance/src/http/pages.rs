@@ -33,6 +33,7 @@ const NAV: &[(&str, &str)] = &[
     ("/perangkat", "nav.devices"),
     ("/pertanian", "nav.farming"),
     ("/settings", "nav.settings"),
+    ("/admin/cadangan", "nav.backup"),
     ("/sessions", "nav.sessions"),
 ];
 

@@ -43,6 +43,7 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::devices::routes::endpoints());
     all.extend(crate::telemetry::routes::endpoints());
     all.extend(crate::farming::routes::endpoints());
+    all.extend(crate::backup::routes::endpoints());
     all
 }
 

@@ -1,6 +1,7 @@
 //! One module per page: its props, its component and its `render_*` function.
 
 pub mod audit;
+pub mod backup;
 pub mod dashboard;
 pub mod devices;
 pub mod duplicates;
