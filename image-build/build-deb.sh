@@ -28,10 +28,12 @@ out=$root/target/deb
 pkg=$out/balai_${version}_${arch}
 rm -rf "$pkg"
 install -d "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/lib/systemd/system" "$pkg/etc/balai" \
-  "$pkg/usr/lib/sysusers.d" "$pkg/usr/share/doc/balai"
+  "$pkg/usr/lib/sysusers.d" "$pkg/usr/share/doc/balai" "$pkg/lib/udev/rules.d"
 install -m 0755 "$bin" "$pkg/usr/bin/balai"
 install -m 0644 "$root/provisioning/balai.service" "$pkg/lib/systemd/system/balai.service"
 install -m 0640 "$root/provisioning/balai.toml" "$pkg/etc/balai/balai.toml"
+install -m 0644 "$root/provisioning/systemd/balai-usb@.service" "$pkg/lib/systemd/system/balai-usb@.service"
+install -m 0644 "$root/provisioning/udev/90-balai-usb.rules" "$pkg/lib/udev/rules.d/90-balai-usb.rules"
 install -m 0644 "$root/provisioning/sysusers-balai.conf" "$pkg/usr/lib/sysusers.d/balai.conf"
 install -m 0644 "$root/README.md" "$pkg/usr/share/doc/balai/README.md"
 printf 'Balai: a village office in a box.\nLicense: AGPL-3.0-or-later\nFonts: see appliance/data/fonts/README.md in the source.\n' \

@@ -28,6 +28,8 @@ pub struct App {
     pub letter_figures: Mutex<Option<(u64, Arc<crate::letters::operations::ServiceFigures>)>>,
     /// The queue's live event stream and ticket limit.
     pub queue: crate::queue::live::Live,
+    /// The MQTT broker and its counters, once `serve` started it.
+    pub mqtt: std::sync::OnceLock<Arc<crate::telemetry::operations::Mqtt>>,
 }
 
 impl App {
@@ -51,6 +53,7 @@ impl App {
             tracking_limit: RateLimit::new(30, std::time::Duration::from_secs(600)),
             letter_figures: Mutex::new(None),
             queue,
+            mqtt: std::sync::OnceLock::new(),
         };
         crate::village::operations::seed_from_config(&app.store, &app.config)?;
         crate::letters::operations::seed(&app.store)?;

@@ -19,6 +19,9 @@ pub struct Config {
     pub letters: Letters,
     pub sms: Sms,
     pub queue: Queue,
+    pub mqtt: Mqtt,
+    pub backup: Backup,
+    pub uplink: Uplink,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -164,6 +167,115 @@ impl Default for Config {
             letters: Letters::default(),
             sms: Sms::default(),
             queue: Queue::default(),
+            mqtt: Mqtt::default(),
+            backup: Backup::default(),
+            uplink: Uplink::default(),
+        }
+    }
+}
+
+/// The embedded MQTT broker and the time series (see docs/mqtt.md). A port of
+/// 0 turns that listener off.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Mqtt {
+    pub enabled: bool,
+    /// Address the MQTT listeners bind to.
+    pub bind: String,
+    /// LAN, user name and password: MQTT 3.1.1 and MQTT 5 (rumqttd serves one
+    /// protocol version per port).
+    pub port: u16,
+    pub port_v5: u16,
+    /// TLS with a client certificate from the box's CA: 3.1.1 and 5.
+    pub tls_port: u16,
+    pub tls_port_v5: u16,
+    /// Per zone (LAN, TLS).
+    pub max_connections: usize,
+    pub max_payload_bytes: usize,
+    /// Readings one device may send per minute; more are dropped and counted
+    /// (0: no limit).
+    pub readings_per_minute: u32,
+    /// Raw readings are kept this many days; hourly and daily roll-ups for
+    /// `rollup_years`.
+    pub raw_days: u32,
+    pub rollup_years: u32,
+    /// Memory of each topic's in-flight log in the router: segments of this
+    /// many payload bytes, this many of them.
+    pub segment_bytes: usize,
+    pub segment_count: usize,
+}
+
+impl Default for Mqtt {
+    fn default() -> Self {
+        Mqtt {
+            enabled: true,
+            bind: "0.0.0.0".into(),
+            port: 1883,
+            port_v5: 1884,
+            tls_port: 8883,
+            tls_port_v5: 8884,
+            max_connections: 2000,
+            max_payload_bytes: 4096,
+            readings_per_minute: 120,
+            raw_days: 30,
+            rollup_years: 10,
+            // rumqttd keeps a log per topic, and each device has its own
+            // topic: 8 KiB × 2 bounds a device's share (about 150 readings,
+            // far more than the daemon's link ever trails by).
+            segment_bytes: 8 * 1024,
+            segment_count: 2,
+        }
+    }
+}
+
+/// Encrypted backups: the daily one, and the USB stick (see docs/backup.md).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Backup {
+    /// Make a backup into `<data_dir>/backups/` once a day.
+    pub daily: bool,
+    /// Backups kept in `<data_dir>/backups/`.
+    pub keep: usize,
+    /// Where the USB stick is mounted (the udev rule and `balai-usb@.service`
+    /// in provisioning/ mount it here); a backup is written when one appears.
+    pub usb_dir: PathBuf,
+    /// Only write to `usb_dir` when it is a mount point, so nothing lands on
+    /// the SD card when no stick is in. Tests turn this off.
+    pub usb_require_mount: bool,
+    /// Backups kept on the stick.
+    pub usb_keep: usize,
+    /// How often the stick's folder is looked at.
+    pub poll_seconds: u64,
+    /// The dashboard warns when no verified backup is newer than this.
+    pub warn_after_days: i64,
+}
+
+/// Bundles for officials (see docs/uplink.md): who gets which named records.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Uplink {
+    pub recipients: Vec<UplinkRecipient>,
+}
+
+/// One recipient: every bundle carries the de-identified figures, plus the
+/// named records of `tables` (for example `posyandu_child` for the puskesmas).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UplinkRecipient {
+    pub name: String,
+    pub tables: Vec<String>,
+}
+
+impl Default for Backup {
+    fn default() -> Self {
+        Backup {
+            daily: true,
+            keep: 7,
+            usb_dir: PathBuf::from("/media/balai-usb"),
+            usb_require_mount: true,
+            usb_keep: 5,
+            poll_seconds: 5,
+            warn_after_days: 7,
         }
     }
 }

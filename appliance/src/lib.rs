@@ -6,8 +6,11 @@
 
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
+pub mod devices;
+pub mod farming;
 pub mod figures;
 pub mod files;
 pub mod health_record;
@@ -24,4 +27,6 @@ pub mod run;
 pub mod search;
 pub mod store;
 pub mod telemedicine;
+pub mod telemetry;
+pub mod uplink;
 pub mod village;

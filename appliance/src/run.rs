@@ -6,7 +6,7 @@ use crate::app::App;
 use crate::auth::model::Role;
 use crate::auth::operations as auth_ops;
 use crate::auth::password;
-use crate::cli::{self, AuditCmd, Cli, Command, ConfigCmd, Reply, Request, ResidentsCmd, TokenCmd, UserCmd};
+use crate::cli::{self, AuditCmd, Cli, Command, ConfigCmd, DeviceCmd, Reply, Request, ResidentsCmd, TokenCmd, UserCmd};
 use crate::config::Config;
 use base64::Engine;
 use clap::Parser;
@@ -44,6 +44,13 @@ pub fn main() -> ExitCode {
         // Offline: a kecamatan office has no data dir, and no store is needed.
         Command::Letter(command) => cli::letter::run(&config, command, cli.json),
         Command::Posyandu(command) => cli::posyandu::run(command, cli.json),
+        Command::Uplink(cli::UplinkCmd::Import { bundles, into, keys }) => {
+            cli::uplink::import(&bundles, &into, &keys, cli.json)
+        }
+        Command::Backup(command) => {
+            let live = Config::load(Some(&cli.config), std::env::vars()).map(|c| c.data_dir).unwrap_or_default();
+            cli::backup::run(&config, &live, command, cli.json)
+        }
         other => one_command(&config, other, cli.json),
     };
     result.unwrap_or_else(|e| {
@@ -72,11 +79,13 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     let sign_ins = if demo { Some(load_demo(&app)?) } else { None };
     let app = Arc::new(app);
     cli::socket::listen(app.clone())?;
+    crate::telemetry::operations::start(app.clone())?;
     if let Some(lines) = sign_ins {
         print_demo(&app, &lines, started);
     }
     actix_web::rt::System::new().block_on(async {
         crate::outbox::worker::start(app.clone());
+        crate::backup::worker::start(app.clone());
         let served = crate::http::server::serve(app.clone(), tls.server).await;
         crate::outbox::worker::stop();
         served
@@ -172,7 +181,19 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
         }
         Command::Residents(ResidentsCmd::Export { format, out }) => (Request::ResidentsExport { format }, Some(out)),
         Command::Audit(AuditCmd::Verify) => (Request::AuditVerify, None),
-        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Posyandu(_) => {
+        Command::Device(DeviceCmd::Add { id, kind, place_kind, place }) => {
+            (Request::DeviceAdd { id, kind, place_kind, place }, None)
+        }
+        Command::Device(DeviceCmd::List) => (Request::DeviceList, None),
+        Command::Device(DeviceCmd::Rotate { id }) => (Request::DeviceRotate { id }, None),
+        Command::Device(DeviceCmd::Revoke { id }) => (Request::DeviceRevoke { id }, None),
+        Command::Device(DeviceCmd::Field { place, crop, phone, flood_cm }) => {
+            (Request::FieldPlan { place, crop, phone, flood_cm }, None)
+        }
+        Command::Uplink(cli::UplinkCmd::Export { recipient, out }) => (Request::UplinkExport { recipient }, Some(out)),
+        Command::Uplink(cli::UplinkCmd::Ack { recipient, seq }) => (Request::UplinkAck { recipient, seq }, None),
+        Command::Uplink(cli::UplinkCmd::Import { .. }) => anyhow::bail!("not a CLI request"),
+        Command::Serve { .. } | Command::Config(_) | Command::Letter(_) | Command::Backup(_) | Command::Posyandu(_) => {
             anyhow::bail!("not a CLI request")
         }
     })
@@ -180,6 +201,20 @@ fn request_for(command: Command) -> anyhow::Result<(Request, Option<std::path::P
 
 fn one_command(config: &Config, command: Command, json: bool) -> anyhow::Result<ExitCode> {
     let (request, out) = request_for(command)?;
+    send_request(config, request, out, json)
+}
+
+/// One request, to the daemon when it runs, else against the data dir.
+pub fn one_request(config: &Config, request: Request, json: bool) -> anyhow::Result<ExitCode> {
+    send_request(config, request, None, json)
+}
+
+fn send_request(
+    config: &Config,
+    request: Request,
+    out: Option<std::path::PathBuf>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let actor = cli::cli_actor();
     let long = matches!(request, Request::ResidentsImport { .. } | Request::ResidentsExport { .. });
     let progress = (long && !json && std::io::stderr().is_terminal()).then(|| {
@@ -200,7 +235,7 @@ fn one_command(config: &Config, command: Command, json: bool) -> anyhow::Result<
     finish(reply, out, json)
 }
 
-fn finish(reply: Reply, out: Option<std::path::PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn finish(reply: Reply, out: Option<std::path::PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     if let (Some(path), Some(b64)) = (&out, &reply.file_b64) {
         let bytes = base64::engine::general_purpose::STANDARD.decode(b64)?;
         std::fs::write(path, bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;

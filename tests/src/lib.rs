@@ -126,6 +126,11 @@ pub struct Balai {
     env: Vec<(String, String)>,
     pub https_port: u16,
     pub http_port: u16,
+    /// MQTT listeners: LAN (3.1.1, 5) and TLS with client certificates (3.1.1, 5).
+    pub mqtt_port: u16,
+    pub mqtt_v5_port: u16,
+    pub mqtt_tls_port: u16,
+    pub mqtt_tls_v5_port: u16,
     /// role code (`admin`, `kepala_desa`, …) → (username, password), from the demo output.
     pub accounts: BTreeMap<String, (String, String)>,
     /// The demo resident's (NIK, PIN).
@@ -157,6 +162,10 @@ impl Balai {
             env: opts.env,
             https_port: 0,
             http_port: 0,
+            mqtt_port: 0,
+            mqtt_v5_port: 0,
+            mqtt_tls_port: 0,
+            mqtt_tls_v5_port: 0,
             accounts: BTreeMap::new(),
             warga: None,
             ca_pem: Vec::new(),
@@ -195,6 +204,10 @@ impl Balai {
             self.starts += 1;
             self.https_port = free_port();
             self.http_port = free_port();
+            self.mqtt_port = free_port();
+            self.mqtt_v5_port = free_port();
+            self.mqtt_tls_port = free_port();
+            self.mqtt_tls_v5_port = free_port();
             let stdout = std::fs::File::create(self.stdout_path()).expect("stdout file");
             let stderr = std::fs::File::create(self.log_path()).expect("log file");
             let mut cmd = self.command();
@@ -205,6 +218,11 @@ impl Balai {
             cmd.env("BALAI_HTTP__BIND", "127.0.0.1")
                 .env("BALAI_HTTP__HTTPS_PORT", self.https_port.to_string())
                 .env("BALAI_HTTP__HTTP_PORT", self.http_port.to_string())
+                .env("BALAI_MQTT__BIND", "127.0.0.1")
+                .env("BALAI_MQTT__PORT", self.mqtt_port.to_string())
+                .env("BALAI_MQTT__PORT_V5", self.mqtt_v5_port.to_string())
+                .env("BALAI_MQTT__TLS_PORT", self.mqtt_tls_port.to_string())
+                .env("BALAI_MQTT__TLS_PORT_V5", self.mqtt_tls_v5_port.to_string())
                 .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
                 .stdin(Stdio::null())
                 .stdout(stdout)

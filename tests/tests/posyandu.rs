@@ -146,6 +146,9 @@ fn a_posyandu_day_from_weighing_to_follow_up() {
     assert_eq!(kms.matches("class=\"sd ").count(), 10, "five WHO lines on each chart");
     assert_eq!(kms.matches("T (tidak naik").count(), 2);
     assert!(kms.contains("Pendek"), "his height-for-age is categorised");
+    // His health record shows the same weighings in its timeline.
+    let record = html_unescape(&nakes.page(&format!("/rekam-kesehatan/{b}")).text());
+    assert_eq!(record.matches("Penimbangan").count(), 3, "three months of weighings in the health record");
 
     // The at-risk list of this post: Bima (stunted, 2T) and Candra (missed two), not Ayu.
     let month = month_of(today);

@@ -200,6 +200,77 @@ pub fn growth_chart(c: &GrowthChart) -> String {
     svg
 }
 
+/// One point of a time chart: its label (a day) and min, average, max.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RangePoint {
+    /// Shown under the first and last points only.
+    pub label: String,
+    /// Lowest value of the period.
+    pub min: f64,
+    /// Average of the period.
+    pub avg: f64,
+    /// Highest value of the period.
+    pub max: f64,
+}
+
+/// A time chart: the min–max band of each period and a line through the
+/// averages, oldest left; `threshold`, if any, is a dashed line.
+pub fn range_chart(title: &str, unit: &str, points: &[RangePoint], threshold: Option<f64>) -> String {
+    let (height, top, left, plot_h) = (160u32, 10.0, 40.0, 120.0);
+    let plot_w = f64::from(WIDTH) - left - 8.0;
+    let mut svg = svg_open(title, height);
+    if points.is_empty() {
+        svg.push_str("</svg>");
+        return svg;
+    }
+    let lo = points.iter().map(|p| p.min).chain(threshold).fold(f64::INFINITY, f64::min);
+    let hi = points.iter().map(|p| p.max).chain(threshold).fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi - lo < 1e-9 { 1.0 } else { hi - lo };
+    let y = |v: f64| top + plot_h - (v - lo) / span * plot_h;
+    let step = if points.len() > 1 { plot_w / (points.len() - 1) as f64 } else { 0.0 };
+    let x = |i: usize| left + step * i as f64;
+    svg.push_str(&format!(
+        "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" {FONT}>{}</text><text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\" {FONT}>{}</text>",
+        left - 4.0,
+        y(hi) + 4.0,
+        escape(&format!("{hi:.1}{unit}")),
+        left - 4.0,
+        y(lo),
+        escape(&format!("{lo:.1}{unit}")),
+    ));
+    for (i, p) in points.iter().enumerate() {
+        svg.push_str(&format!(
+            "<line class=\"band\" x1=\"{x:.1}\" x2=\"{x:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#9cc\" stroke-width=\"4\"/>",
+            y(p.min),
+            y(p.max),
+            x = x(i)
+        ));
+    }
+    let line: Vec<String> = points.iter().enumerate().map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.avg))).collect();
+    svg.push_str(&format!(
+        "<polyline class=\"line\" fill=\"none\" stroke=\"#064\" stroke-width=\"2\" points=\"{}\"/>",
+        line.join(" ")
+    ));
+    if let Some(t) = threshold {
+        svg.push_str(&format!(
+            "<line class=\"threshold\" x1=\"{left}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#c30\" stroke-dasharray=\"4 3\"/>",
+            left + plot_w,
+            y(t),
+            y(t)
+        ));
+    }
+    let last = points.len() - 1;
+    svg.push_str(&format!(
+        "<text x=\"{left}\" y=\"{}\" {FONT}>{}</text><text x=\"{:.1}\" y=\"{}\" text-anchor=\"end\" {FONT}>{}</text></svg>",
+        height - 6,
+        escape(&points[0].label),
+        x(last).max(left + 60.0),
+        height - 6,
+        escape(&points[last].label)
+    ));
+    svg
+}
+
 fn svg_open(title: &str, height: u32) -> String {
     format!(
         "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height}\" \
@@ -236,6 +307,16 @@ mod tests {
         assert_eq!(svg.matches("class=\"point\"").count(), 3);
         assert!(svg.contains("&lt;anak&gt;") && !svg.contains("<anak>"));
         assert!(!growth_chart(&GrowthChart { x_max: 60.0, ..Default::default() }).contains("NaN"));
+    }
+
+    #[test]
+    fn range_chart_draws_a_band_per_point_and_escapes() {
+        let p = |label: &str, v: f64| RangePoint { label: label.into(), min: v - 1.0, avg: v, max: v + 1.0 };
+        let svg = range_chart("<x>", "%", &[p("1 Nov", 20.0), p("2 Nov", 25.0), p("3 Nov", 18.0)], Some(21.1));
+        assert_eq!(svg.matches("class=\"band\"").count(), 3);
+        assert!(svg.contains("class=\"threshold\""));
+        assert!(svg.contains("&lt;x&gt;") && !svg.contains("<x>"));
+        assert!(range_chart("t", "", &[], None).ends_with("</svg>"));
     }
 
     #[test]

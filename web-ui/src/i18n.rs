@@ -71,10 +71,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("residents.txt", include_str!("../catalog/residents.txt")),
     ("server.txt", include_str!("../catalog/server.txt")),
     ("outbox.txt", include_str!("../catalog/outbox.txt")),
+    ("backup.txt", include_str!("../catalog/backup.txt")),
     ("posyandu.txt", include_str!("../catalog/posyandu.txt")),
     ("queue.txt", include_str!("../catalog/queue.txt")),
     ("files.txt", include_str!("../catalog/files.txt")),
     ("health.txt", include_str!("../catalog/health.txt")),
+    ("devices.txt", include_str!("../catalog/devices.txt")),
 ];
 
 /// One parsed catalog line.

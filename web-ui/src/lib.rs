@@ -33,6 +33,9 @@
 //! | outbox | filter | GET `/outbox` | `state`, `page` |
 //! | outbox | retry now | POST `/outbox/{id}/retry` | `csrf` |
 //! | outbox | test SMS | POST `/outbox/test` | `to`, `body`, `csrf` |
+//! | devices | register | POST `/perangkat` | `id`, `kind`, `place_kind`, `place`, `csrf` |
+//! | devices | rotate / revoke | POST `/perangkat/{id}/rotate`, `/perangkat/{id}/revoke` | `csrf` |
+//! | devices | readings | GET `/perangkat/{id}/data.csv` | `measure`, `from`, `to`, `resolution` |
 //! | queue_kiosk | take a ticket | POST `/antrian/tickets` | `service`, `csrf` |
 //! | queue_desk | call next | POST `/antrian/loket/call` | `counter`, `service` (optional), `csrf` |
 //! | queue_desk | recall / serve / finish / skip | POST `/antrian/loket/{recall,serve,finish,skip}` | `counter`, `csrf` |
@@ -62,9 +65,14 @@ pub use common::{
 };
 pub use i18n::{Lang, t, tf};
 pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
+pub use pages::backup::{
+    BackupNotice, BackupProps, BackupRunRow, RecoverySheetProps, render_backup, render_recovery_sheet,
+};
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
+pub use pages::devices::{DeviceRow, DevicesProps, IssuedCredential, render_devices};
 pub use pages::duplicates::{DuplicateCase, DuplicateClaim, DuplicatesProps, default_choices, render_duplicates};
 pub use pages::family_detail::{FamilyDetailProps, FamilyMember, KkChangeForm, KkHistoryEntry, render_family_detail};
+pub use pages::farming::{FarmingProps, FieldCard, render_farming};
 pub use pages::growth::{
     ChildGrowthProps, GrowthRow, PosGiziChild, PosGiziProps, REPORT_COLUMNS, ReportLine, ReportProps, RiskProps,
     RiskRow, SessionLine, SessionProps, render_child_growth, render_pos_gizi, render_report, render_risk,

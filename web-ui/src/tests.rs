@@ -139,6 +139,7 @@ fn all_pages(lang: Lang) -> Vec<(&'static str, String)> {
                 }],
                 recent: vec![ActivityItem { time: "10:00".into(), actor: "siti".into(), text: EVIL.into() }],
                 queue: Some(Default::default()),
+                backup: Some(crate::pages::backup::BackupNotice { last_good: None, stale: true, warn_days: 7 }),
                 letters: Some(LetterFigures {
                     backlog: 3,
                     per_day: "4.2".into(),

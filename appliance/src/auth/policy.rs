@@ -252,6 +252,23 @@ pub const POLICY: &[Rule] = &[
     rule("POST", "/api/v1/queue/tickets/{id}/finish", Roles(QUEUE_DESK)),
     rule("POST", "/api/v1/queue/tickets/{id}/skip", Roles(QUEUE_DESK)),
     rule("GET", "/api/v1/queue/state", Roles(QUEUE_DESK)),
+    // devices and their readings (MQTT). /metrics is for the admin: a
+    // Prometheus scraper uses an admin's API token (bearer). The counters name
+    // devices and traffic, which is not for the public.
+    rule("GET", "/metrics", Roles(ADMIN)),
+    rule("GET", "/perangkat/{id}/data.csv", Roles(&[Admin, Operator, KepalaDesa])),
+    rule("GET", "/perangkat", Roles(ADMIN)),
+    rule("POST", "/perangkat", Roles(ADMIN)),
+    rule("POST", "/perangkat/{id}/rotate", Roles(ADMIN)),
+    rule("POST", "/perangkat/{id}/revoke", Roles(ADMIN)),
+    // smart farming: the office and the village head follow the fields
+    rule("GET", "/pertanian", Roles(STAFF)),
+    // backups: the page and the button for the admin; the recovery sheet
+    // (the backup key) and a backup's download need a fresh password
+    rule("GET", "/admin/cadangan", Roles(ADMIN)),
+    rule("POST", "/admin/cadangan", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/lembar", Roles(ADMIN)),
+    sensitive("GET", "/admin/cadangan/{id}/unduh", Roles(ADMIN)),
 ];
 
 pub fn find(method: &str, path_pattern: &str) -> Option<&'static Rule> {

@@ -3,9 +3,11 @@
 //! daemon over its Unix socket when one is running (sled admits one process),
 //! or by opening the data dir directly when none is.
 
+pub mod backup;
 pub mod letter;
 pub mod posyandu;
 pub mod socket;
+pub mod uplink;
 
 use crate::app::App;
 use crate::auth::model::Role;
@@ -60,9 +62,117 @@ pub enum Command {
     /// Letters: check a signed letter offline; the village's public key.
     #[command(subcommand)]
     Letter(LetterCmd),
+    /// MQTT devices: sensors, kiosks, queue boards (see docs/mqtt.md).
+    #[command(subcommand)]
+    Device(DeviceCmd),
+    /// Encrypted backups: make, check, restore; what a backup held.
+    #[command(subcommand)]
+    Backup(BackupCmd),
+    /// Bundles for officials: make one, record an acknowledgement, merge many.
+    #[command(subcommand)]
+    Uplink(UplinkCmd),
     /// Posyandu: WHO z-scores for a spreadsheet (offline).
     #[command(subcommand)]
     Posyandu(PosyanduCmd),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCmd {
+    /// Register a device; prints its secret and client certificate once.
+    Add {
+        /// Lowercase letters and digits, 3 to 32 (the MQTT client id and user name).
+        id: String,
+        /// soil, weather, water, kiosk, board or generic.
+        #[arg(long)]
+        kind: String,
+        /// field, posyandu or office.
+        #[arg(long, default_value = "field")]
+        place_kind: String,
+        /// The field, posyandu or office by name.
+        #[arg(long)]
+        place: String,
+    },
+    List,
+    /// A new secret and certificate; the old secret stops working and the device is disconnected.
+    Rotate {
+        id: String,
+    },
+    /// The credential stops working and the device is disconnected at once.
+    Revoke {
+        id: String,
+    },
+    /// A field's plan: its crop (irrigation advice and alerts) and who gets SMS alerts.
+    Field {
+        /// The place name its devices carry.
+        place: String,
+        /// rice, maize, coffee or chili.
+        #[arg(long)]
+        crop: String,
+        /// Phone number for alerts (08…); none: no alerts.
+        #[arg(long, default_value = "")]
+        phone: String,
+        /// Water level (cm) that means flood.
+        #[arg(long)]
+        flood_cm: Option<f64>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UplinkCmd {
+    /// A signed bundle for RECIPIENT with everything after its last acknowledged change.
+    Export {
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// RECIPIENT confirmed it holds everything up to SEQ (the bundle's to_seq).
+    Ack { recipient: String, seq: u64 },
+    /// The official's side: check and merge bundles from many villages into DIR.
+    Import {
+        #[arg(required = true)]
+        bundles: Vec<PathBuf>,
+        #[arg(long)]
+        into: PathBuf,
+        /// A folder of `<village code>.pub` files (`balai letter public-key` of each village), or one file.
+        #[arg(long)]
+        keys: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupCmd {
+    /// Write an encrypted backup of the whole box to FILE (through the daemon
+    /// when it runs; the box keeps serving).
+    Create {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a backup completely; exits 1 and says why if it is truncated,
+    /// altered or for another key.
+    Verify {
+        file: PathBuf,
+        /// The backup key from the recovery sheet (text or a file); default: this box's key.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Restore into a new data dir given with --data-dir (never over a live one).
+    Restore {
+        file: PathBuf,
+        /// The backup key from the recovery sheet (text or a file); default: this box's key.
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// For a breach notice: when a backup was made, by whom, and which records
+    /// it held. WHAT is the run id, the file's SHA-256 or its file name.
+    Held {
+        what: String,
+        /// List every record id, not only counts per table.
+        #[arg(long)]
+        ids: bool,
+    },
+    /// The backups made, newest first.
+    List,
 }
 
 #[derive(Subcommand, Debug)]
@@ -189,14 +299,67 @@ pub enum LetterCmd {
 /// the daemon never reads or writes paths chosen by the caller.
 #[derive(Serialize, Deserialize, Debug)]
 pub enum Request {
-    UserAdd { username: String, role: Role, full_name: String, password: String },
+    UserAdd {
+        username: String,
+        role: Role,
+        full_name: String,
+        password: String,
+    },
     UserList,
-    UserPasswd { username: String, password: String },
-    UserDisable { username: String, disabled: bool },
-    TokenIssue { user: String, label: String },
-    ResidentsImport { bytes_b64: String },
-    ResidentsExport { format: Format },
+    UserPasswd {
+        username: String,
+        password: String,
+    },
+    UserDisable {
+        username: String,
+        disabled: bool,
+    },
+    TokenIssue {
+        user: String,
+        label: String,
+    },
+    ResidentsImport {
+        bytes_b64: String,
+    },
+    ResidentsExport {
+        format: Format,
+    },
     AuditVerify,
+    DeviceAdd {
+        id: String,
+        kind: String,
+        place_kind: String,
+        place: String,
+    },
+    DeviceList,
+    DeviceRotate {
+        id: String,
+    },
+    DeviceRevoke {
+        id: String,
+    },
+    FieldPlan {
+        place: String,
+        crop: String,
+        phone: String,
+        flood_cm: Option<f64>,
+    },
+    /// Streams the backup back in frames (see `cli/backup.rs`).
+    BackupCreate {
+        file_name: String,
+    },
+    BackupHeld {
+        what: String,
+        ids: bool,
+    },
+    BackupList,
+    UplinkExport {
+        recipient: String,
+    },
+    UplinkAck {
+        recipient: String,
+        seq: u64,
+    },
 }
 
 #[derive(Serialize, Deserialize, Debug, Default)]
@@ -211,10 +374,10 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn ok(text: impl Into<String>, json: serde_json::Value) -> Reply {
+    pub(crate) fn ok(text: impl Into<String>, json: serde_json::Value) -> Reply {
         Reply { ok: true, text: text.into(), json, file_b64: None }
     }
-    fn fail(text: impl Into<String>) -> Reply {
+    pub(crate) fn fail(text: impl Into<String>) -> Reply {
         let text = text.into();
         Reply { ok: false, json: serde_json::json!({ "error": text }), text, file_b64: None }
     }
@@ -284,6 +447,71 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
         },
         Request::ResidentsImport { bytes_b64 } => import_bytes(app, actor, &bytes_b64),
         Request::ResidentsExport { format } => export_bytes(app, actor, format),
+        Request::DeviceAdd { id, kind, place_kind, place } => {
+            let Some(kind) = crate::devices::model::Kind::parse(&kind) else {
+                return Reply::fail("kind: one of soil, weather, water, kiosk, board, generic");
+            };
+            let Some(place_kind) = crate::devices::model::PlaceKind::parse(&place_kind) else {
+                return Reply::fail("place-kind: one of field, posyandu, office");
+            };
+            issued_reply(app, crate::devices::operations::add(&app.store, actor, &id, kind, place_kind, &place))
+        }
+        Request::DeviceList => device_list(app),
+        Request::DeviceRotate { id } => {
+            let issued = crate::devices::operations::rotate(&app.store, actor, &id);
+            disconnect(app, &id);
+            issued_reply(app, issued)
+        }
+        Request::DeviceRevoke { id } => match crate::devices::operations::revoke(&app.store, actor, &id) {
+            Ok(d) => {
+                disconnect(app, &id);
+                Reply::ok(
+                    format!("device {} revoked and disconnected", d.id),
+                    serde_json::json!({ "id": d.id, "revoked": true }),
+                )
+            }
+            Err(e) => Reply::fail(e.to_string()),
+        },
+        Request::FieldPlan { place, crop, phone, flood_cm } => {
+            let Some(crop) = crate::farming::advice::Crop::parse(&crop) else {
+                return Reply::fail("crop: one of rice, maize, coffee, chili");
+            };
+            match crate::farming::operations::set_plan(&app.store, actor, &place, crop, &phone, flood_cm) {
+                Ok(p) => Reply::ok(
+                    format!(
+                        "{}: {} (irrigate below {:.1}% soil moisture)",
+                        p.place,
+                        crop.code(),
+                        crop.irrigate_below_pct()
+                    ),
+                    serde_json::json!({ "place": p.place, "crop": crop.code() }),
+                ),
+                Err(e) => Reply::fail(e),
+            }
+        }
+        Request::BackupCreate { .. } => Reply::fail("a backup streams over the daemon's socket"),
+        Request::BackupHeld { what, ids } => backup_held(app, &what, ids),
+        Request::BackupList => backup_list(app),
+        Request::UplinkExport { recipient } => match crate::uplink::operations::export(app, actor, &recipient) {
+            Ok((header, bytes)) => Reply {
+                ok: true,
+                text: format!(
+                    "bundle {} for {recipient}: changes {}..{}, {} entries; acknowledge with: balai uplink ack {recipient} {}",
+                    header.id(),
+                    header.from_seq,
+                    header.to_seq,
+                    header.entries.len() + 2,
+                    header.to_seq
+                ),
+                json: serde_json::json!({ "id": header.id(), "from_seq": header.from_seq, "to_seq": header.to_seq }),
+                file_b64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
+            },
+            Err(e) => Reply::fail(e.to_string()),
+        },
+        Request::UplinkAck { recipient, seq } => match crate::uplink::operations::ack(app, actor, &recipient, seq) {
+            Ok(now) => Reply::ok(format!("{recipient} acknowledged up to {now}"), serde_json::json!({ "seq": now })),
+            Err(e) => Reply::fail(e.to_string()),
+        },
         Request::AuditVerify => match app.store.verify_chain() {
             Ok(r) if r.ok() => Reply::ok(
                 format!("change log intact: {} entries, head {}", r.entries, r.head),
@@ -298,6 +526,62 @@ pub fn execute(app: &App, actor: &str, request: Request) -> Reply {
             Err(e) => Reply::fail(e.to_string()),
         },
     }
+}
+
+fn backup_held(app: &App, what: &str, ids: bool) -> Reply {
+    let Some(run) = crate::backup::operations::find_run(&app.store, what) else {
+        return Reply::fail(format!("no backup known as {what}"));
+    };
+    let held = match crate::backup::operations::held(&app.store, run.snapshot_seq) {
+        Ok(h) => h,
+        Err(e) => return Reply::fail(e.to_string()),
+    };
+    let mut text = format!(
+        "backup {} ({}): made {} by {} ({}), change log seq {}, {} bytes, sha256 {}\n",
+        run.id,
+        run.file,
+        run.finished.format("%Y-%m-%d %H:%M:%S UTC"),
+        run.actor,
+        run.trigger.code(),
+        run.snapshot_seq,
+        run.size,
+        run.sha256
+    );
+    for (table, set) in &held {
+        text.push_str(&format!("  {table}: {} records\n", set.len()));
+        if ids {
+            for id in set {
+                text.push_str(&format!("    {id}\n"));
+            }
+        }
+    }
+    let json = serde_json::json!({ "run": run, "held": held });
+    Reply::ok(text.trim_end().to_string(), json)
+}
+
+fn backup_list(app: &App) -> Reply {
+    let runs = crate::backup::operations::runs(&app.store, 1000);
+    let text = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "{}  {:<7} {:<40} {:>12} bytes  {}",
+                r.id,
+                r.trigger.code(),
+                r.file,
+                r.size,
+                if !r.ok {
+                    format!("FAILED: {}", r.error)
+                } else if r.verified {
+                    "verified".into()
+                } else {
+                    "written".into()
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Reply::ok(text, serde_json::to_value(&runs).unwrap_or_default())
 }
 
 fn user_error(e: auth_ops::AuthError) -> String {
@@ -381,4 +665,81 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
         config.data_dir = dir.clone();
     }
     Ok(config)
+}
+
+fn disconnect(app: &App, id: &str) {
+    if let Some(mqtt) = app.mqtt.get() {
+        mqtt.disconnect(id);
+    }
+}
+
+/// A new credential: the secret and a client certificate, shown once.
+fn issued_reply(
+    app: &App,
+    issued: Result<crate::devices::operations::Issued, crate::devices::operations::DeviceError>,
+) -> Reply {
+    let issued = match issued {
+        Ok(i) => i,
+        Err(e) => return Reply::fail(e.to_string()),
+    };
+    let keys = app.config.data_dir.join("keys");
+    let cert = crate::http::tls::load_or_create(&keys, &app.config.http.hostnames)
+        .and_then(|_| crate::devices::certs::issue_client(&keys, &issued.device.id));
+    let (cert_pem, key_pem) = match cert {
+        Ok(pair) => pair,
+        Err(e) => return Reply::fail(format!("client certificate: {e:#}")),
+    };
+    let d = &issued.device;
+    let text = format!(
+        "device {} ({}, {}) credential {}\nuser name and client id: {}\nsecret (shown once): {}\n\n{}{}",
+        d.id,
+        d.kind.code(),
+        d.place,
+        d.credential_version,
+        d.id,
+        issued.secret,
+        cert_pem,
+        key_pem
+    );
+    let json = serde_json::json!({
+        "id": d.id, "kind": d.kind.code(), "place": d.place, "secret": issued.secret,
+        "credential_version": d.credential_version, "cert_pem": cert_pem, "key_pem": key_pem,
+    });
+    Reply::ok(text, json)
+}
+
+fn device_list(app: &App) -> Reply {
+    let devices = crate::devices::operations::list(&app.store);
+    let seen = |id: &str| app.mqtt.get().and_then(|m| m.metrics.seen(id)).unwrap_or_default();
+    let text = devices
+        .iter()
+        .map(|d| {
+            let s = seen(&d.id);
+            format!(
+                "{:<20} {:<8} {:<24} {}{}",
+                d.id,
+                d.kind.code(),
+                d.place,
+                if s.last_seen_ms > 0 {
+                    chrono::DateTime::from_timestamp_millis(s.last_seen_ms).map(|t| t.to_rfc3339()).unwrap_or_default()
+                } else {
+                    "never seen".into()
+                },
+                if d.revoked { " (revoked)" } else { "" }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let json = devices
+        .iter()
+        .map(|d| {
+            let s = seen(&d.id);
+            serde_json::json!({
+                "id": d.id, "kind": d.kind.code(), "place_kind": d.place_kind.code(), "place": d.place,
+                "revoked": d.revoked, "last_seen_ms": s.last_seen_ms, "battery_v": s.battery_v,
+                "rssi_dbm": s.rssi_dbm, "invalid_payloads": s.invalid,
+            })
+        })
+        .collect();
+    Reply::ok(text, serde_json::Value::Array(json))
 }

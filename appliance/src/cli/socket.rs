@@ -39,6 +39,9 @@ fn handle(app: &App, stream: UnixStream) -> anyhow::Result<()> {
     let mut line = String::new();
     reader.read_line(&mut line)?;
     let (actor, request): (String, Request) = serde_json::from_str(&line)?;
+    if let Request::BackupCreate { file_name } = &request {
+        return super::backup::serve_create(app, &actor, file_name, &stream);
+    }
     let reply = execute(app, &actor, request);
     let mut out = serde_json::to_vec(&reply)?;
     out.push(b'\n');

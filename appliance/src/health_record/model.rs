@@ -5,6 +5,8 @@ use chrono::NaiveDate;
 /// What an entry is; each source adds its own kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A posyandu weighing.
+    Weighing,
     Immunization,
     Antenatal,
     Birth,
@@ -15,6 +17,7 @@ pub enum Kind {
 impl Kind {
     pub fn key(self) -> &'static str {
         match self {
+            Kind::Weighing => "health.kind.weighing",
             Kind::Immunization => "health.kind.immunization",
             Kind::Antenatal => "health.kind.antenatal",
             Kind::Birth => "health.kind.birth",

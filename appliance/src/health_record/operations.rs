@@ -14,7 +14,22 @@ use crate::store::{Change, Durability, Op, Record, Store, StoreError};
 pub type Source = fn(&Store, &Subject) -> Vec<Entry>;
 
 /// Every source of the timeline.
-pub const SOURCES: &[Source] = &[immunizations, antenatal, consultations, prescriptions];
+pub const SOURCES: &[Source] = &[weighings, immunizations, antenatal, consultations, prescriptions];
+
+/// The posyandu's monthly weighings, with their z-scores.
+pub fn weighings(store: &Store, s: &Subject) -> Vec<Entry> {
+    let z = |name: &str, v: Option<f64>| v.map(|v| format!("{name} {v:+.2}"));
+    s.child_ids
+        .iter()
+        .flat_map(|id| crate::posyandu::operations::weighings_of(store, id))
+        .map(|w| {
+            let mut parts = vec![format!("BB {:.1} kg", w.weight_kg)];
+            parts.extend(w.length_cm.map(|l| format!("PB/TB {l:.1} cm")));
+            parts.extend([z("BB/U", w.z.waz), z("TB/U", w.z.haz), z("BB/TB", w.z.whz)].into_iter().flatten());
+            Entry { date: w.date, kind: Kind::Weighing, summary: parts.join(" · ") }
+        })
+        .collect()
+}
 
 pub fn immunizations(store: &Store, s: &Subject) -> Vec<Entry> {
     s.child_ids

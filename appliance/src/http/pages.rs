@@ -30,7 +30,10 @@ const NAV: &[(&str, &str)] = &[
     ("/users", "nav.users"),
     ("/duplicates", "nav.duplicates"),
     ("/outbox", "nav.outbox"),
+    ("/perangkat", "nav.devices"),
+    ("/pertanian", "nav.farming"),
     ("/settings", "nav.settings"),
+    ("/admin/cadangan", "nav.backup"),
     ("/sessions", "nav.sessions"),
 ];
 

@@ -40,6 +40,10 @@ pub fn all() -> Vec<Endpoint> {
     all.extend(crate::health_record::routes::endpoints());
     all.extend(crate::queue::routes::endpoints());
     all.extend(crate::files::routes::endpoints());
+    all.extend(crate::devices::routes::endpoints());
+    all.extend(crate::telemetry::routes::endpoints());
+    all.extend(crate::farming::routes::endpoints());
+    all.extend(crate::backup::routes::endpoints());
     all
 }
 

@@ -15,14 +15,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub const CA_CERT_FILE: &str = "ca.crt";
-const CA_KEY_FILE: &str = "ca.key";
+pub(crate) const CA_KEY_FILE: &str = "ca.key";
 
 pub struct Tls {
     pub ca_pem: String,
     pub server: Arc<rustls::ServerConfig>,
 }
 
-fn ca_params(village: &str) -> CertificateParams {
+pub(crate) fn ca_params(village: &str) -> CertificateParams {
     let mut params = CertificateParams::default();
     let mut dn = DistinguishedName::new();
     dn.push(DnType::OrganizationName, format!("Balai {village}"));
@@ -66,7 +66,7 @@ pub fn load_or_create(keys_dir: &Path, hostnames: &[String]) -> anyhow::Result<T
     Ok(Tls { ca_pem, server: Arc::new(server) })
 }
 
-fn leaf_params(hostnames: &[String]) -> anyhow::Result<CertificateParams> {
+pub(crate) fn leaf_params(hostnames: &[String]) -> anyhow::Result<CertificateParams> {
     let mut names: Vec<String> = hostnames.to_vec();
     names.push("localhost".into());
     let mut params = CertificateParams::new(names)?;

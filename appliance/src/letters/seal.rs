@@ -60,6 +60,11 @@ impl PublicKey {
         hex::encode(&Sha256::digest(self.0.as_bytes())[..KEY_ID_HEX / 2])
     }
 
+    /// Checks a signature made with [`LetterKey::sign_for`] for `purpose`.
+    pub fn verify_for(&self, purpose: &str, message: &[u8], signature: &[u8; 64]) -> bool {
+        self.0.verify(&purposed(purpose, message), &Signature::from_bytes(signature)).is_ok()
+    }
+
     /// The one-line form `parse_public_key` reads.
     pub fn to_text(&self) -> String {
         format!("{PUBLIC_PREFIX}{}", B64.encode(self.0.as_bytes()))
@@ -118,11 +123,26 @@ impl LetterKey {
         self.public().key_id()
     }
 
+    /// Signs `message` for another purpose than letters (uplink bundles). The
+    /// purpose is signed with it, so such a signature can never pass as a
+    /// letter's or another purpose's.
+    pub fn sign_for(&self, purpose: &str, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(&purposed(purpose, message)).to_bytes()
+    }
+
     /// A key from a fixed seed, for tests and the examples.
     #[doc(hidden)]
     pub fn from_seed(seed: [u8; 32]) -> LetterKey {
         LetterKey { signing: SigningKey::from_bytes(&seed) }
     }
+}
+
+fn purposed(purpose: &str, message: &[u8]) -> Vec<u8> {
+    let mut m = Vec::with_capacity(purpose.len() + 1 + message.len());
+    m.extend_from_slice(purpose.as_bytes());
+    m.push(0);
+    m.extend_from_slice(message);
+    m
 }
 
 /// The public key file, as `balai letter public-key` prints it; works without the daemon.

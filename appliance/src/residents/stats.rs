@@ -143,6 +143,7 @@ async fn dashboard(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         recent,
         letters: crate::letters::views::dashboard_figures(&app),
         queue: crate::queue::routes::dashboard_figures(&app, lang),
+        backup: crate::backup::routes::dashboard_notice(&req, &app),
     };
     ok(balai_ui::render_dashboard(props))
 }

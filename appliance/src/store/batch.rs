@@ -69,6 +69,7 @@ impl Store {
         part: &[Change],
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64, StoreError> {
+        self.track(part, log::head(&self.meta)?.0 + 1)?;
         let trees = [
             self.records.clone(),
             self.index.clone(),

@@ -14,13 +14,16 @@
 //! sequence and hash chain have no gaps and no forks.
 
 mod batch;
+pub mod dump;
 mod log;
 mod migrate;
+mod space;
 #[cfg(test)]
 mod tests;
 
 pub use log::{ChainReport, LogEntry, Op};
 pub use migrate::{MIGRATIONS, Migration, SCHEMA_VERSION};
+pub use space::{Space, SpaceBatch};
 
 use serde::{Serialize, de::DeserializeOwned};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
@@ -141,6 +144,8 @@ pub struct Store {
     undo: Tree,
     writer: Mutex<()>,
     counts: Mutex<std::collections::HashMap<Vec<u8>, (u64, usize)>>,
+    /// Keys commits touch while a backup copies the store (`dump.rs`).
+    tracker: Mutex<Option<dump::Tracker>>,
 }
 
 const SEP: u8 = 0;
@@ -180,6 +185,7 @@ impl Store {
             db,
             writer: Mutex::new(()),
             counts: Mutex::new(std::collections::HashMap::new()),
+            tracker: Mutex::new(None),
         };
         migrate::run(&store, migrations)?;
         store.roll_back_pending()?;
@@ -215,6 +221,7 @@ impl Store {
 
     fn commit_locked(&self, actor: &str, changes: Vec<Change>, durability: Durability) -> Result<u64, StoreError> {
         let now = chrono::Utc::now();
+        self.track(&changes, log::head(&self.meta)?.0 + 1)?;
         let trees =
             [self.records.clone(), self.index.clone(), self.ixkeys.clone(), self.log.clone(), self.meta.clone()];
         let result = trees[..].transaction(|t| {
@@ -253,6 +260,11 @@ impl Store {
             Some(bytes) => decode(&bytes).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// A record's stored JSON, for code that handles any table (uplink bundles).
+    pub fn get_raw(&self, table: &str, id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.records.get(record_key(table, id))?.map(|v| v.to_vec()))
     }
 
     /// Every record of a table, in id order. Skips nothing: a record that does

@@ -320,3 +320,107 @@ fn commit_with_writes_nothing_when_decide_fails() {
     assert!(r.is_err());
     assert_eq!(store.last_seq().unwrap(), before);
 }
+
+/// A dump sink in memory that is slow, so commits land while it runs.
+#[derive(Default)]
+struct SlowSink {
+    sections: Vec<(String, Vec<Vec<u8>>)>,
+    lines: u64,
+}
+
+impl dump::DumpSink for SlowSink {
+    fn section(&mut self, name: &str) -> std::io::Result<()> {
+        self.sections.push((name.to_string(), Vec::new()));
+        Ok(())
+    }
+    fn line(&mut self, line: &[u8]) -> std::io::Result<()> {
+        self.lines += 1;
+        if self.lines.is_multiple_of(20) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        self.sections.last_mut().expect("a section").1.push(line.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn a_dump_taken_during_writes_restores_exactly_the_store_at_its_sequence() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(&dir.path().join("live")).unwrap());
+    let mut model: std::collections::BTreeMap<String, Person> = Default::default();
+    let first: Vec<Change> = (0..1500)
+        .map(|i| {
+            let p = person(&format!("p{i:04}"), &format!("nik{i}"), "Krajan");
+            model.insert(p.id.clone(), p.clone());
+            Change::put(&p).unwrap()
+        })
+        .collect();
+    store.commit("tester", first, Durability::Lazy).unwrap();
+    // the writer keeps a copy of the table after each commit, by sequence
+    let states = std::sync::Arc::new(Mutex::new(vec![(store.last_seq().unwrap(), model.clone())]));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (store, states, stop) = (store.clone(), states.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut i = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                i += 1;
+                let victim = format!("p{:04}", (i * 7919) % 1500);
+                let change = match i % 3 {
+                    0 => {
+                        model.remove(&victim);
+                        Change::delete::<Person>(&victim)
+                    }
+                    1 => {
+                        // moves to another dusun and takes a NIK no one holds
+                        let p = person(&victim, &format!("new{i}"), &format!("Dusun{}", i % 5));
+                        model.insert(victim.clone(), p.clone());
+                        Change::put(&p).unwrap()
+                    }
+                    _ => {
+                        let p = person(&format!("q{i:05}"), &format!("q{i}"), "Baru");
+                        model.insert(p.id.clone(), p.clone());
+                        Change::put(&p).unwrap()
+                    }
+                };
+                let seq = store.commit("writer", vec![change], Durability::Lazy).unwrap();
+                states.lock().unwrap().push((seq, model.clone()));
+            }
+        })
+    };
+    let mut sink = SlowSink::default();
+    let snapshot = store.dump(&mut sink).unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    writer.join().unwrap();
+    let changed_during = states.lock().unwrap().iter().filter(|(s, _)| *s > 1500 && *s <= snapshot.seq).count();
+    assert!(changed_during > 10, "the test must overlap writes with the dump ({changed_during})");
+
+    let target = dir.path().join("restored");
+    let mut restorer = dump::Restorer::create(&target).unwrap();
+    let mut sections = sink.sections;
+    sections.sort_by_key(|(name, _)| dump::section_order(name));
+    for (name, lines) in &sections {
+        for (n, line) in lines.iter().enumerate() {
+            restorer.line(name, n as u64 + 1, line).unwrap();
+        }
+    }
+    let restored = restorer.finish(&target, &snapshot).unwrap();
+    let expected = states.lock().unwrap().iter().find(|(s, _)| *s == snapshot.seq).map(|(_, m)| m.clone()).unwrap();
+    let got: Vec<Person> = restored.scan::<Person>().map(Result::unwrap).collect();
+    assert_eq!(got, expected.values().cloned().collect::<Vec<_>>());
+    // indexes as the records say, and uniqueness still enforced
+    for p in expected.values() {
+        assert_eq!(restored.ids_by("person", "nik", &p.nik).unwrap(), vec![p.id.clone()], "{p:?}");
+        assert!(restored.ids_by("person", "dusun", &p.dusun).unwrap().contains(&p.id));
+    }
+    let total_dusun: usize = ["Krajan", "Baru", "Dusun0", "Dusun1", "Dusun2", "Dusun3", "Dusun4"]
+        .iter()
+        .map(|d| restored.ids_by("person", "dusun", d).unwrap().len())
+        .sum();
+    assert_eq!(total_dusun, expected.len(), "no stale index entries");
+    let holder = expected.values().next().unwrap().clone();
+    let thief = person("zzz", &holder.nik, "Krajan");
+    assert!(matches!(put(&restored, &thief), Err(StoreError::Unique { .. })));
+    assert!(restored.verify_chain().unwrap().ok());
+    assert_eq!(restored.last_seq().unwrap(), snapshot.seq);
+}

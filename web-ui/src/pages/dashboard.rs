@@ -48,6 +48,8 @@ pub struct DashboardProps {
     pub letters: Option<LetterFigures>,
     /// Queue waiting and service times over the last 30 days, once there are tickets.
     pub queue: Option<crate::pages::queue_desk::QueueFiguresView>,
+    /// The last good backup and the warning when it is old (admins only).
+    pub backup: Option<crate::pages::backup::BackupNotice>,
 }
 
 /// The letter service's figures a village reports (numbers already formatted).
@@ -87,6 +89,7 @@ pub fn DashboardView(props: DashboardProps) -> impl IntoView {
                 <h2 id="counts-h">{t(lang, "dash.counts")}</h2>
                 <ul class="stats">{cards}</ul>
             </section>
+            {props.backup.as_ref().map(|n| crate::pages::backup::notice_view(lang, n))}
             {props.letters.clone().map(|f| letter_figures(lang, f))}
             {props.queue.clone().map(|f| crate::pages::queue_desk::queue_figures_section(lang, &f))}
             {shortcuts(lang, props.shortcuts.clone())}

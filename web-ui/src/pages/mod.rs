@@ -1,9 +1,12 @@
 //! One module per page: its props, its component and its `render_*` function.
 
 pub mod audit;
+pub mod backup;
 pub mod dashboard;
+pub mod devices;
 pub mod duplicates;
 pub mod family_detail;
+pub mod farming;
 pub mod growth;
 pub mod health;
 pub mod import;
