@@ -1,6 +1,6 @@
 //! The de-identified figures every bundle carries: a list of sources, one
-//! function each, so a new indicator (posyandu weighings, once that figure
-//! exists) is one function and one line in [`SOURCES`]. Each gives a CSV table of counts; no names, no NIK.
+//! function each, so a new indicator is one function and one line in
+//! [`SOURCES`]. Each gives a CSV table of counts; no names, no NIK.
 
 use crate::letters::model::{LetterRequest, State};
 use crate::residents::model::Resident;
@@ -19,7 +19,7 @@ type Source = fn(&Store, NaiveDate) -> Result<Table, StoreError>;
 
 /// (name, function): the file is `aggregates/<name>.csv`.
 pub const SOURCES: &[(&str, Source)] =
-    &[("population", population), ("letters", letters), ("immunization", immunization)];
+    &[("population", population), ("letters", letters), ("immunization", immunization), ("posyandu", posyandu)];
 
 /// Five-year age groups as BPS publishes them, the last open.
 pub fn age_group(birth: NaiveDate, today: NaiveDate) -> String {
@@ -92,6 +92,54 @@ fn immunization(store: &Store, today: NaiveDate) -> Result<Table, StoreError> {
     Ok(Table { header: vec!["month", "antigen", "dose", "given", "target", "covered"], rows })
 }
 
+/// The posyandu's monthly SKDN and nutrition counts for the village over the
+/// last twelve months (the figures e-PPGBM and the puskesmas ask for).
+fn posyandu(store: &Store, today: NaiveDate) -> Result<Table, StoreError> {
+    let first = today.with_day(1).unwrap_or(today);
+    let rows = (0..12u32)
+        .rev()
+        .filter_map(|i| first.checked_sub_months(chrono::Months::new(i)))
+        .map(|m| {
+            let f = crate::posyandu::report::indicators(store, &m.format("%Y-%m").to_string());
+            let counts = [
+                f.s,
+                f.k,
+                f.d,
+                f.n,
+                f.t,
+                f.two_t,
+                f.bgm,
+                f.measured_height,
+                f.stunted,
+                f.measured_weight,
+                f.underweight,
+                f.measured_wfh,
+                f.wasted,
+                f.overweight,
+            ];
+            std::iter::once(f.month).chain(counts.iter().map(u32::to_string)).collect()
+        })
+        .collect();
+    let header = vec![
+        "month",
+        "s",
+        "k",
+        "d",
+        "n",
+        "t",
+        "two_t",
+        "bgm",
+        "measured_height",
+        "stunted",
+        "measured_weight",
+        "underweight",
+        "measured_wfh",
+        "wasted",
+        "overweight",
+    ];
+    Ok(Table { header, rows })
+}
+
 pub fn to_csv(table: &Table) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&table.header);
@@ -112,5 +160,21 @@ mod tests {
         assert_eq!(age_group(d(2021, 6, 1), d(2026, 6, 1)), "5-9");
         assert_eq!(age_group(d(1940, 1, 1), d(2026, 6, 1)), "75+");
         assert_eq!(age_group(d(2030, 1, 1), d(2026, 6, 1)), "0-4");
+    }
+
+    #[test]
+    fn the_posyandu_counts_are_the_reports_for_each_of_twelve_months() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        crate::posyandu::demo::load(&store, &crate::posyandu::demo::synthetic(3, 60, 2, today, 6)).unwrap();
+        let table = posyandu(&store, today).unwrap();
+        assert_eq!(table.rows.len(), 12);
+        assert_eq!(table.rows[11][0], "2026-11");
+        let report = crate::posyandu::report::indicators(&store, "2026-11");
+        assert!(report.d > 0, "the synthetic village was weighed this month");
+        assert_eq!(table.rows[11][3], report.d.to_string(), "D, weighed");
+        assert_eq!(table.rows[11][9], report.stunted.to_string(), "stunted");
+        assert_eq!(table.rows[0][3], "0", "nobody was weighed a year ago (six months of history)");
     }
 }
