@@ -146,6 +146,8 @@ fn a_posyandu_day_from_weighing_to_follow_up() {
     assert_eq!(kms.matches("class=\"sd ").count(), 10, "five WHO lines on each chart");
     assert_eq!(kms.matches("T (tidak naik").count(), 2);
     assert!(kms.contains("Pendek"), "his height-for-age is categorised");
+    assert!(kms.contains(&format!("href=\"/imunisasi/anak/{b}\"")), "the growth page links his immunization card");
+    assert!(kms.contains(&format!("href=\"/rekam-kesehatan/{b}\"")), "and his health record");
     // His health record shows the same weighings in its timeline.
     let record = html_unescape(&nakes.page(&format!("/rekam-kesehatan/{b}")).text());
     assert_eq!(record.matches("Penimbangan").count(), 3, "three months of weighings in the health record");

@@ -382,6 +382,7 @@ async fn child_growth(req: HttpRequest, app: web::Data<App>, actor: Actor, id: w
     );
     let props = ChildGrowthProps {
         shell: shell(&req),
+        child_id: child.id.clone(),
         name: child.name.clone(),
         about,
         rows: weighings.iter().map(|w| views::growth_row(lang, w)).collect(),

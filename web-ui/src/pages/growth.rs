@@ -155,6 +155,8 @@ pub struct GrowthRow {
 #[derive(Clone, Debug, Default)]
 pub struct ChildGrowthProps {
     pub shell: Shell,
+    /// The child record's id, for the links to its immunization card and health record.
+    pub child_id: String,
     pub name: String,
     /// "Perempuan · lahir 01-02-2025 · Posyandu Melati · ibu Sari".
     pub about: String,
@@ -211,6 +213,14 @@ pub fn ChildGrowthView(props: ChildGrowthProps) -> impl IntoView {
         <Page shell=props.shell.clone() title=props.name.clone()>
             {growth_nav(lang)}
             <p>{props.about.clone()}</p>
+            <nav class="actions no-print" aria-label=props.name.clone()>
+                <a class="btn" href=format!("/imunisasi/anak/{}", url_encode(&props.child_id))>
+                    {t(lang, "growth.child.immunization")}
+                </a> " "
+                <a class="btn" href=format!("/rekam-kesehatan/{}", url_encode(&props.child_id))>
+                    {t(lang, "growth.child.record")}
+                </a>
+            </nav>
             <section class="chart-box record">
                 <h2>{props.weight_chart.title.clone()}</h2>
                 <div class="chart-wrap" inner_html=weight_svg></div>
