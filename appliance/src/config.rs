@@ -250,20 +250,76 @@ pub struct Backup {
     pub warn_after_days: i64,
 }
 
-/// Bundles for officials (see docs/uplink.md): who gets which named records.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+/// Bundles for officials (see docs/uplink.md): who gets which named records,
+/// and how a failed HTTPS delivery is retried.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct Uplink {
     pub recipients: Vec<UplinkRecipient>,
+    /// The first retry after a failed POST; each further one waits twice as long...
+    pub retry_base_seconds: u64,
+    /// ...but never longer than this.
+    pub retry_max_seconds: u64,
+    /// A POST (connect, send, reply) that takes longer has failed.
+    pub timeout_seconds: u64,
 }
 
 /// One recipient: every bundle carries the de-identified figures, plus the
 /// named records of `tables` (for example `posyandu_child` for the puskesmas).
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct UplinkRecipient {
     pub name: String,
     pub tables: Vec<String>,
+    /// `https://` URL the bundles are POSTed to; empty: USB stick and CLI only.
+    pub endpoint: String,
+    /// PEM file with the CA(s) the endpoint's certificate must chain to (an
+    /// office's own CA); empty: the system's root certificates.
+    pub ca_file: PathBuf,
+    /// A new bundle this long after the last one was acknowledged.
+    pub interval_seconds: u64,
+}
+
+impl Default for Uplink {
+    fn default() -> Self {
+        Uplink { recipients: Vec::new(), retry_base_seconds: 60, retry_max_seconds: 3600, timeout_seconds: 120 }
+    }
+}
+
+impl Default for UplinkRecipient {
+    fn default() -> Self {
+        UplinkRecipient {
+            name: String::new(),
+            tables: Vec::new(),
+            endpoint: String::new(),
+            ca_file: PathBuf::new(),
+            interval_seconds: 86_400,
+        }
+    }
+}
+
+impl Uplink {
+    /// Bundles carry named records: they go out over verified TLS or not at all.
+    fn check(&self) -> anyhow::Result<()> {
+        for (i, r) in self.recipients.iter().enumerate() {
+            let key = format!("uplink.recipients[{i}]");
+            if r.name.trim().is_empty() {
+                anyhow::bail!("{key}.name: a recipient needs a name");
+            }
+            if r.endpoint.is_empty() {
+                continue;
+            }
+            let key = format!("{key}.endpoint (recipient {:?})", r.name);
+            let url = reqwest::Url::parse(&r.endpoint).map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
+            if url.scheme() != "https" {
+                anyhow::bail!("{key}: only https:// endpoints are allowed, not {:?}", r.endpoint);
+            }
+            if url.host_str().is_none_or(str::is_empty) {
+                anyhow::bail!("{key}: no host in {:?}", r.endpoint);
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Default for Backup {
@@ -355,7 +411,9 @@ impl Config {
         for (key, raw) in env {
             apply_env(&mut value, &key, &raw)?;
         }
-        toml::Value::Table(value).try_into().map_err(|e| anyhow::anyhow!("balai.toml: {e}"))
+        let config: Config = toml::Value::Table(value).try_into().map_err(|e| anyhow::anyhow!("balai.toml: {e}"))?;
+        config.uplink.check().map_err(|e| anyhow::anyhow!("balai.toml: {e}"))?;
+        Ok(config)
     }
 
     pub fn to_toml(&self) -> String {
@@ -480,6 +538,17 @@ mod tests {
         std::fs::write(&path, "[http]\nhttps_port = \"x\"\n").unwrap();
         let err = Config::load(Some(&path), env(&[])).unwrap_err().to_string();
         assert!(err.contains("https_port") || err.contains("invalid type"), "{err}");
+    }
+
+    #[test]
+    fn uplink_endpoint_must_be_https() {
+        let recipients = |url: &str| format!(r#"[{{name = "dinas", endpoint = "{url}"}}]"#);
+        let load = |url: &str| Config::load(None, env(&[("BALAI_UPLINK__RECIPIENTS", &recipients(url))]));
+        let err = load("http://dinas.example/uplink").unwrap_err().to_string();
+        assert!(err.contains("uplink.recipients[0].endpoint") && err.contains("https://"), "{err}");
+        assert!(load("not a url").unwrap_err().to_string().contains("uplink.recipients[0].endpoint"));
+        let c = load("https://dinas.example/uplink").unwrap();
+        assert_eq!(c.uplink.recipients[0].interval_seconds, 86_400);
     }
 
     #[test]

@@ -86,6 +86,7 @@ fn serve(config: Config, demo: bool) -> anyhow::Result<ExitCode> {
     actix_web::rt::System::new().block_on(async {
         crate::outbox::worker::start(app.clone());
         crate::backup::worker::start(app.clone());
+        crate::uplink::sender::start(app.clone());
         let served = crate::http::server::serve(app.clone(), tls.server).await;
         crate::outbox::worker::stop();
         served

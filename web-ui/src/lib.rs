@@ -66,7 +66,7 @@ pub use common::{
 pub use i18n::{Lang, t, tf};
 pub use pages::audit::{AuditFilter, AuditProps, AuditRow, ChainCheck, render_audit};
 pub use pages::backup::{
-    BackupNotice, BackupProps, BackupRunRow, RecoverySheetProps, render_backup, render_recovery_sheet,
+    BackupNotice, BackupProps, BackupRunRow, RecoverySheetProps, UplinkRow, render_backup, render_recovery_sheet,
 };
 pub use pages::dashboard::{ActivityItem, DashboardCounts, DashboardProps, LetterFigures, render_dashboard};
 pub use pages::devices::{DeviceRow, DevicesProps, IssuedCredential, render_devices};

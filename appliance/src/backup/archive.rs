@@ -5,7 +5,9 @@
 //! central directory, so the decrypted zip goes to a temporary file next to
 //! the work (a restore's new data dir, or the box's own data dir) and is
 //! removed afterwards. Every entry is checked against the manifest (name,
-//! size, SHA-256) before anything is restored.
+//! size, SHA-256): by `verify` before anything is used; by a restore as it
+//! streams each entry into the staging dir, which is thrown away whole if
+//! any check fails.
 
 use super::key::BackupKey;
 use crate::store::dump::{self, DumpSink, Snapshot};
@@ -13,6 +15,7 @@ use crate::store::{Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashSet;
 use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
@@ -387,6 +390,8 @@ pub struct Opened {
     pub manifest: Manifest,
     zip: zip::ZipArchive<BufReader<std::fs::File>>,
     _temp: TempFile,
+    /// Entries read whole with the right size and hash.
+    streamed: HashSet<String>,
 }
 
 /// Decrypts `input` with `key` into a temporary file under `tmp_dir` and
@@ -394,6 +399,18 @@ pub struct Opened {
 /// backup's layout, a bomb, or an entry that differs from the manifest is
 /// refused, naming the entry.
 pub fn open(input: impl Read + Seek, key: &BackupKey, tmp_dir: &Path) -> Result<Opened, BackupError> {
+    let mut opened = open_unhashed(input, key, tmp_dir)?;
+    opened.check_hashes()?;
+    Ok(opened)
+}
+
+/// [`open`] without reading every entry for its hash first: for a restore,
+/// which checks each entry's size and SHA-256 as it streams it into the
+/// staging dir (and the rest at the end, see [`Opened::restore_into`]), so
+/// the backup is decompressed and hashed once, not twice. The layout checks
+/// (names, manifest, bombs) still come first.
+pub fn open_unhashed(input: impl Read + Seek, key: &BackupKey, tmp_dir: &Path) -> Result<Opened, BackupError> {
+    let started = std::time::Instant::now();
     let decryptor = age::Decryptor::new_buffered(BufReader::with_capacity(256 * 1024, input)).map_err(decrypt_error)?;
     let identities = [key.identity() as &dyn age::Identity];
     let mut plain = decryptor.decrypt(identities.into_iter()).map_err(decrypt_error)?;
@@ -418,9 +435,10 @@ pub fn open(input: impl Read + Seek, key: &BackupKey, tmp_dir: &Path) -> Result<
     file.rewind().map_err(|e| BackupError::io("temporary file", e))?;
     let zip = zip::ZipArchive::new(BufReader::with_capacity(256 * 1024, file))
         .map_err(|e| BackupError::NotABackup(format!("the content is not a readable zip ({e})")))?;
-    let mut opened = Opened { manifest: placeholder(), zip, _temp: temp };
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "backup decrypted");
+    let mut opened = Opened { manifest: placeholder(), zip, _temp: temp, streamed: HashSet::new() };
     opened.manifest = opened.read_manifest()?;
-    opened.check_entries()?;
+    opened.check_layout()?;
     Ok(opened)
 }
 
@@ -461,9 +479,9 @@ impl Opened {
         Ok(m)
     }
 
-    /// Every entry: an allowed name, listed once in the manifest, no bomb,
-    /// the right size and hash.
-    fn check_entries(&mut self) -> Result<(), BackupError> {
+    /// Every entry: an allowed name, listed once in the manifest, no bomb;
+    /// every listed entry present.
+    fn check_layout(&mut self) -> Result<(), BackupError> {
         let mut seen = std::collections::HashSet::new();
         for i in 0..self.zip.len() {
             let f = self.zip.by_index_raw(i).map_err(|e| BackupError::Altered(e.to_string()))?;
@@ -489,16 +507,24 @@ impl Opened {
                 )));
             }
         }
-        let listed: Vec<EntryInfo> = self.manifest.entries.clone();
-        for info in &listed {
-            if !seen.contains(&info.name) {
-                return Err(BackupError::Entry {
-                    name: info.name.clone(),
-                    reason: "listed in the manifest but missing".into(),
-                });
-            }
-            self.each_chunk(&info.name, |_| Ok(()))?;
+        if let Some(info) = self.manifest.entries.iter().find(|e| !seen.contains(&e.name)) {
+            return Err(BackupError::Entry {
+                name: info.name.clone(),
+                reason: "listed in the manifest but missing".into(),
+            });
         }
+        Ok(())
+    }
+
+    /// Every listed entry not read yet: the right size and hash.
+    fn check_hashes(&mut self) -> Result<(), BackupError> {
+        let started = std::time::Instant::now();
+        let names: Vec<String> =
+            self.manifest.entries.iter().map(|e| e.name.clone()).filter(|n| !self.streamed.contains(n)).collect();
+        for name in &names {
+            self.each_chunk(name, |_| Ok(()))?;
+        }
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "backup entries hashed");
         Ok(())
     }
 
@@ -544,6 +570,7 @@ impl Opened {
         if hex::encode(hash.finalize()) != info.sha256 {
             return Err(bad("SHA-256 differs from the manifest (a changed byte)".into()));
         }
+        self.streamed.insert(info.name);
         Ok(())
     }
 
@@ -553,6 +580,7 @@ impl Opened {
     pub fn restore_into(mut self, target: &Path, key: &BackupKey) -> Result<Manifest, BackupError> {
         let mut names: Vec<String> = self.manifest.entries.iter().map(|e| e.name.clone()).collect();
         names.sort_by_key(|n| (dump::section_order(n), n.clone()));
+        let started = std::time::Instant::now();
         let store_dir = target.join("store");
         let mut restorer = dump::Restorer::create(&store_dir)?;
         for name in names.iter().filter(|n| dump::section_order(n) < 9) {
@@ -573,12 +601,18 @@ impl Opened {
                 return Err(BackupError::Entry { name: name.clone(), reason: "last line has no end".into() });
             }
         }
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "store sections loaded");
         let store = restorer.finish(&store_dir, &self.manifest.snapshot)?;
         store.flush()?;
         drop(store);
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "store checked (chain, sequence, counts)");
         for name in names.iter().filter(|n| n.starts_with("files/") || n.starts_with("keys/")) {
             self.extract(name, target)?;
         }
+        // one sync for all the photos instead of one per file
+        let dir = std::fs::File::open(target).map_err(|e| BackupError::io(target.display(), e))?;
+        nix::unistd::syncfs(&dir).map_err(|e| BackupError::io(target.display(), e.into()))?;
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "files written");
         if self.manifest.entries.iter().any(|e| e.name == CONFIG) {
             let mut config = Vec::new();
             self.each_chunk(CONFIG, |c| {
@@ -588,6 +622,8 @@ impl Opened {
             std::fs::write(target.join("config-from-backup.toml"), config)
                 .map_err(|e| BackupError::io(target.display(), e))?;
         }
+        // anything listed that no step above read is still checked
+        self.check_hashes()?;
         let keys = target.join("keys");
         std::fs::create_dir_all(&keys).map_err(|e| BackupError::io(keys.display(), e))?;
         let identity = format!("# Balai backup key (restored).\n{}\n", key.secret_text());
@@ -614,8 +650,7 @@ impl Opened {
             .map_err(|e| BackupError::io(path.display(), e))?;
         let mut w = BufWriter::new(file);
         self.each_chunk(name, |c| w.write_all(c).map_err(|e| BackupError::io(path.display(), e)))?;
-        let file = w.into_inner().map_err(|e| BackupError::io(path.display(), e.into_error()))?;
-        file.sync_all().map_err(|e| BackupError::io(path.display(), e))?;
+        w.flush().map_err(|e| BackupError::io(path.display(), e))?;
         Ok(())
     }
 }

@@ -229,7 +229,7 @@ pub fn restore(path: &Path, key: &BackupKey, target: &Path) -> Result<Manifest, 
     std::fs::create_dir_all(&staging).map_err(|e| BackupError::io(staging.display(), e))?;
     let result = (|| {
         let file = std::fs::File::open(path).map_err(|e| BackupError::io(path.display(), e))?;
-        let opened = archive::open(file, key, &staging)?;
+        let opened = archive::open_unhashed(file, key, &staging)?;
         let manifest = opened.restore_into(&staging, key)?;
         if target.exists() {
             std::fs::remove_dir(target).map_err(|e| BackupError::io(target.display(), e))?;

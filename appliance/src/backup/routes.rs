@@ -10,7 +10,7 @@ use crate::http::pages::{self, local_time, ok, shell, with_flash};
 use crate::http::registry::{Endpoint, get, post};
 use crate::store::{Change, Durability, Op};
 use actix_web::{HttpRequest, HttpResponse, web};
-use balai_ui::{BackupNotice, BackupProps, BackupRunRow, FlashKind, Lang, RecoverySheetProps, t, tf};
+use balai_ui::{BackupNotice, BackupProps, BackupRunRow, FlashKind, Lang, RecoverySheetProps, UplinkRow, t, tf};
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
@@ -55,6 +55,30 @@ fn row(req: &HttpRequest, lang: Lang, r: &BackupRun) -> BackupRunRow {
     }
 }
 
+/// How the HTTPS delivery to each recipient with an endpoint is going.
+fn uplink_rows(req: &HttpRequest, app: &App) -> Vec<UplinkRow> {
+    let states = crate::uplink::sender::states();
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| local_time(req, t)).unwrap_or_default();
+    app.config
+        .uplink
+        .recipients
+        .iter()
+        .filter(|r| !r.endpoint.is_empty())
+        .map(|r| {
+            let state = states.get(&r.name).cloned().unwrap_or_default();
+            UplinkRow {
+                name: r.name.clone(),
+                endpoint: r.endpoint.clone(),
+                acked: crate::uplink::operations::acked(&app.store, &r.name).to_string(),
+                last_attempt: time(state.last_attempt),
+                failures: state.failures,
+                last_error: state.last_error,
+                next_attempt: time(state.next_attempt),
+            }
+        })
+        .collect()
+}
+
 /// Only backups in the box's own folder can be downloaded.
 fn local_file(r: &BackupRun) -> Option<&str> {
     matches!(r.trigger, Trigger::Button | Trigger::Daily).then_some(r.file.as_str())
@@ -83,6 +107,7 @@ async fn page(req: HttpRequest, app: web::Data<App>, q: web::Query<Done>) -> Htt
         notice: notice(&app, &req),
         runs: runs.iter().map(|r| row(&req, lang, r)).collect(),
         usb_dir: app.config.backup.usb_dir.display().to_string(),
+        uplink: uplink_rows(&req, &app),
     };
     ok(balai_ui::render_backup(props))
 }

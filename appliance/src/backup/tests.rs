@@ -169,3 +169,32 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_restore_checks_every_entry_while_streaming_and_leaves_nothing() {
+    let key = key();
+    let photo: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+    let sha = hex::encode(Sha256::digest(&photo));
+    let name = format!("files/{}/{sha}.jpg", &sha[..2]);
+    let mut changed = photo.clone();
+    changed[123_456] ^= 0x10;
+    let work = tempfile::tempdir().unwrap();
+    let restore = |bytes: Vec<u8>, target: &str| {
+        let file = work.path().join(format!("{target}.balai-backup"));
+        std::fs::write(&file, bytes).unwrap();
+        super::operations::restore(&file, &key, &work.path().join(target))
+    };
+    // the photo changed after the manifest was made: found while writing it
+    let bad = crafted(&key, &[(name.as_str(), changed)], vec![info(&name, &photo)], None);
+    match restore(bad, "bad") {
+        Err(BackupError::Entry { name: n, reason }) => {
+            assert_eq!(n, name);
+            assert!(reason.contains("SHA-256"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!work.path().join("bad").exists() && !work.path().join("bad.restoring").exists());
+    let good = crafted(&key, &[(name.as_str(), photo.clone())], vec![info(&name, &photo)], None);
+    restore(good, "good").unwrap();
+    assert_eq!(std::fs::read(work.path().join("good").join(&name)).unwrap(), photo);
+}

@@ -264,12 +264,22 @@ fn overlay_line(sink: &mut dyn DumpSink, tree: &str, key: &[u8], value: Option<&
 
 /// Rebuilds a store in a new, empty directory from a dump's sections, fed in
 /// the order [`section_order`] gives.
+///
+/// Parsing lines and writing them overlap: full batches go to a writer
+/// thread (through a short queue, so memory stays bounded) while the caller
+/// decompresses, hashes and parses the next ones.
 pub struct Restorer {
     db: sled::Db,
     batch: sled::Batch,
     batch_tree: Option<sled::Tree>,
     pending: usize,
+    to_writer: Option<std::sync::mpsc::SyncSender<(sled::Tree, sled::Batch)>>,
+    writer: Option<std::thread::JoinHandle<Result<(), StoreError>>>,
 }
+
+/// Entries per `apply_batch`: large enough that sled's per-batch cost
+/// vanishes, small enough that two queued batches stay a few tens of MB.
+const BATCH_ENTRIES: usize = 20_000;
 
 /// Sections in the order they must be applied: the first pass, the log, the
 /// overlay, then `meta`. Unknown names sort last and are refused by `line`.
@@ -289,8 +299,42 @@ impl Restorer {
         if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
             return Err(DumpError::Check(format!("{} is not empty", dir.display())));
         }
-        let db = sled::Config::new().path(dir).cache_capacity(32 * 1024 * 1024).open().map_err(StoreError::from)?;
-        Ok(Restorer { db, batch: sled::Batch::default(), batch_tree: None, pending: 0 })
+        // No periodic flush while loading: `finish` flushes once, and an
+        // interrupted restore is thrown away whole.
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(64 * 1024 * 1024)
+            .flush_every_ms(None)
+            .open()
+            .map_err(StoreError::from)?;
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<(sled::Tree, sled::Batch)>(2);
+        let writer = std::thread::Builder::new()
+            .name("restore-writer".into())
+            .spawn(move || {
+                for (tree, batch) in batches {
+                    tree.apply_batch(batch).map_err(StoreError::from)?;
+                }
+                Ok(())
+            })
+            .map_err(|e| StoreError::Engine(e.to_string()))?;
+        Ok(Restorer {
+            db,
+            batch: sled::Batch::default(),
+            batch_tree: None,
+            pending: 0,
+            to_writer: Some(to_writer),
+            writer: Some(writer),
+        })
+    }
+
+    /// Waits for the writer thread; its error, if it stopped on one.
+    fn join_writer(&mut self) -> Result<(), DumpError> {
+        drop(self.to_writer.take());
+        match self.writer.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => Ok(result?),
+            Some(Err(_)) => Err(StoreError::Engine("the restore writer thread panicked".into()).into()),
+            None => Ok(()),
+        }
     }
 
     fn put(&mut self, tree: &[u8], key: Vec<u8>, value: Option<Vec<u8>>) -> Result<(), DumpError> {
@@ -303,17 +347,24 @@ impl Restorer {
             None => self.batch.remove(key),
         }
         self.pending += 1;
-        if self.pending >= 10_000 {
+        if self.pending >= BATCH_ENTRIES {
             self.flush_batch()?;
         }
         Ok(())
     }
 
+    /// Hands the batch to the writer thread (batches are applied in order).
     fn flush_batch(&mut self) -> Result<(), DumpError> {
         if let Some(tree) = &self.batch_tree
             && self.pending > 0
         {
-            tree.apply_batch(std::mem::take(&mut self.batch)).map_err(StoreError::from)?;
+            let batch = std::mem::take(&mut self.batch);
+            let sent = self.to_writer.as_ref().map(|w| w.send((tree.clone(), batch)));
+            if !matches!(sent, Some(Ok(()))) {
+                // the writer stopped: its error says why
+                self.join_writer()?;
+                return Err(StoreError::Engine("the restore writer thread stopped".into()).into());
+            }
         }
         self.pending = 0;
         Ok(())
@@ -360,6 +411,7 @@ impl Restorer {
     /// against what the backup said it holds.
     pub fn finish(mut self, dir: &Path, expected: &Snapshot) -> Result<Store, DumpError> {
         self.flush_batch()?;
+        self.join_writer()?;
         self.db.flush().map_err(StoreError::from)?;
         drop(self.batch_tree.take());
         drop(self);
@@ -380,6 +432,14 @@ impl Restorer {
             )));
         }
         Ok(store)
+    }
+}
+
+impl Drop for Restorer {
+    /// A restore that failed half-way is removed by its caller: the writer
+    /// must have stopped writing into it first.
+    fn drop(&mut self) {
+        let _ = self.join_writer();
     }
 }
 

@@ -8,5 +8,6 @@ pub mod bundle;
 pub mod import;
 pub mod model;
 pub mod operations;
+pub mod sender;
 #[cfg(test)]
 mod tests;

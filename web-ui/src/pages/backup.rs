@@ -52,6 +52,27 @@ pub struct BackupProps {
     pub runs: Vec<BackupRunRow>,
     /// Where the USB stick is expected.
     pub usb_dir: String,
+    /// Recipients that bundles are sent to by HTTPS.
+    pub uplink: Vec<UplinkRow>,
+}
+
+/// One uplink recipient with an endpoint (display text).
+#[derive(Clone, Debug, Default)]
+pub struct UplinkRow {
+    /// Recipient name.
+    pub name: String,
+    /// The https:// URL.
+    pub endpoint: String,
+    /// Last acknowledged change-log sequence.
+    pub acked: String,
+    /// Last attempt (formatted), empty if none yet.
+    pub last_attempt: String,
+    /// Failed attempts of the pending bundle.
+    pub failures: u32,
+    /// Why the last attempt failed; empty after a success.
+    pub last_error: String,
+    /// Next attempt (formatted), empty if none planned.
+    pub next_attempt: String,
 }
 
 /// Props of GET `/admin/cadangan/lembar`.
@@ -105,6 +126,7 @@ pub fn BackupView(props: BackupProps) -> impl IntoView {
             <p>{tf(lang, "backup.usb", &[("dir", &props.usb_dir)])}</p>
             <p><a class="btn" href="/admin/cadangan/lembar">{t(lang, "backup.sheet.open")}</a></p>
             {runs_table(lang, &props.runs)}
+            {uplink_table(lang, &props.uplink)}
         </Page>
     }
 }
@@ -140,6 +162,46 @@ fn runs_table(lang: Lang, runs: &[BackupRunRow]) -> AnyView {
         .collect_view();
     view! {
         <h2>{t(lang, "backup.runs.title")}</h2>
+        <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>
+    }
+    .into_any()
+}
+
+fn uplink_table(lang: Lang, rows: &[UplinkRow]) -> AnyView {
+    if rows.is_empty() {
+        return ().into_any();
+    }
+    let labels: Vec<String> =
+        ["uplink.col.recipient", "uplink.col.acked", "uplink.col.last", "uplink.col.outcome", "uplink.col.next"]
+            .iter()
+            .map(|k| t(lang, k))
+            .collect();
+    let th = labels.iter().map(|l| view! { <th scope="col">{l.clone()}</th> }).collect_view();
+    let body = rows
+        .iter()
+        .map(|r| {
+            let outcome = if r.last_attempt.is_empty() {
+                t(lang, "uplink.outcome.none")
+            } else if r.last_error.is_empty() {
+                t(lang, "uplink.outcome.ok")
+            } else {
+                let failures = r.failures.to_string();
+                tf(lang, "uplink.outcome.failed", &[("n", &failures), ("reason", &r.last_error)])
+            };
+            view! {
+                <tr data-ok=r.last_error.is_empty().to_string()>
+                    <td data-label=labels[0].clone()>{r.name.clone()}<br/><span class="mono">{r.endpoint.clone()}</span></td>
+                    <td data-label=labels[1].clone()>{r.acked.clone()}</td>
+                    <td data-label=labels[2].clone()>{r.last_attempt.clone()}</td>
+                    <td data-label=labels[3].clone()>{outcome}</td>
+                    <td data-label=labels[4].clone()>{r.next_attempt.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t(lang, "uplink.title")}</h2>
+        <p>{t(lang, "uplink.intro")}</p>
         <table class="cards"><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>
     }
     .into_any()
@@ -220,8 +282,19 @@ mod tests {
                     ..BackupRunRow::default()
                 }],
                 usb_dir: "/media/balai-usb".into(),
+                uplink: vec![UplinkRow {
+                    name: "dinas".into(),
+                    endpoint: "https://dinas.example/uplink".into(),
+                    acked: "41".into(),
+                    last_attempt: "10:00".into(),
+                    failures: 3,
+                    last_error: "<503>".into(),
+                    next_attempt: "10:05".into(),
+                }],
             });
             assert!(html.contains(&tf(lang, "backup.stale", &[("days", "7")])));
+            assert!(html.contains(&tf(lang, "uplink.outcome.failed", &[("n", "3"), ("reason", "&lt;503&gt;")])));
+            assert!(html.contains("https://dinas.example/uplink") && !html.contains("<503>"));
             assert!(html.contains("name=\"csrf\" value=\"TOKEN-9\""));
             assert!(html.contains("/admin/cadangan/r1/unduh"));
             assert!(!html.contains("<b>x</b>"));
