@@ -76,7 +76,7 @@ fn a_kader_registers_a_newborn_at_a_new_post() {
     assert_eq!(again.status, 422);
     assert!(html_unescape(&again.text()).contains("sudah terdaftar"), "one child, one record");
 
-    for role in ["operator", "bendahara", "warga"] {
+    for role in ["admin", "operator", "bendahara", "warga"] {
         let r = balai.signin(role).page(&post);
         assert_eq!(r.status, 403, "{role} must not see a post's children");
     }

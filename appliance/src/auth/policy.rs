@@ -153,8 +153,8 @@ pub const POLICY: &[Rule] = &[
     // posyandu: posts and the children they follow (personal health data)
     rule("GET", "/posyandu", Roles(HEALTH_DESK)),
     rule("POST", "/posyandu", Roles(HEALTH_ADMIN)),
-    rule("GET", "/posyandu/{id}", Roles(HEALTH_DESK)),
-    rule("POST", "/posyandu/{id}/children", Roles(HEALTH_DESK)),
+    rule("GET", "/posyandu/{id}", Roles(HEALTH_CARE)),
+    rule("POST", "/posyandu/{id}/children", Roles(HEALTH_CARE)),
     // imunisasi: children's doses, due lists, reminders; coverage is figures only
     rule("GET", "/imunisasi", Roles(HEALTH_CARE)),
     rule("GET", "/imunisasi/posyandu/{id}", Roles(HEALTH_CARE)),

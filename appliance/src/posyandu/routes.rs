@@ -15,7 +15,7 @@ use super::risk::{self, Scope, followed_in};
 use super::{report, views};
 use crate::app::App;
 use crate::auth::guard::{Actor, CsrfForm};
-use crate::auth::policy;
+use crate::health_record::ui::can;
 use crate::http::pages::{self, html, shell, with_flash};
 use crate::http::registry::{Endpoint, get, post};
 use crate::residents::model::FieldError;
@@ -69,10 +69,10 @@ fn list_page(
     errors: Vec<(String, String)>,
 ) -> HttpResponse {
     let shell = shell(req);
-    let can_add = policy::find("POST", "/posyandu")
-        .is_some_and(|rule| crate::auth::guard::identity_of(req).is_some_and(|id| rule.access.allows(Some(id.role))));
+    let can_add = can(req, "POST", "/posyandu");
+    let can_open = can(req, "GET", "/posyandu/{id}");
     let posts = ops::all_posyandu(&app.store).iter().map(|p| row(app, p)).collect();
-    html(status, balai_ui::render_posyandu_list(PosyanduListProps { shell, posts, can_add, form, errors }))
+    html(status, balai_ui::render_posyandu_list(PosyanduListProps { shell, posts, can_add, can_open, form, errors }))
 }
 
 async fn list(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
@@ -107,7 +107,9 @@ async fn add_post(
         day_of_month,
     };
     match ops::save_posyandu(&app.store, &actor.0.username, post) {
-        Ok(p) => crate::auth::guard::see_other(&format!("/posyandu/{}", p.id)),
+        // The admin sets up posts but does not see the children in them.
+        Ok(p) if can(&req, "GET", "/posyandu/{id}") => crate::auth::guard::see_other(&format!("/posyandu/{}", p.id)),
+        Ok(_) => crate::auth::guard::see_other("/posyandu"),
         Err(PosyanduError::Invalid(errors)) => list_page(&req, &app, 422, typed, messages(lang, &errors)),
         Err(PosyanduError::Store(_)) => pages::error_page(&req, 500, "error.internal"),
     }
@@ -197,12 +199,6 @@ async fn register_child(
         }
         Err(PosyanduError::Store(_)) => pages::error_page(&req, 500, "error.internal"),
     }
-}
-
-/// Whether the caller's role may use `method path` (to show or hide a form).
-fn may(req: &HttpRequest, method: &str, path: &str) -> bool {
-    policy::find(method, path)
-        .is_some_and(|rule| crate::auth::guard::identity_of(req).is_some_and(|id| rule.access.allows(Some(id.role))))
 }
 
 fn query_value(req: &HttpRequest, name: &str) -> String {
@@ -420,7 +416,7 @@ async fn risk_list(req: HttpRequest, app: web::Data<App>) -> HttpResponse {
         posyandu_options: posts.iter().map(|p| (p.id.clone(), p.name.clone())).collect(),
         dusun_options: dusun_options.into_iter().map(|d| (d.clone(), d)).collect(),
         rows,
-        can_follow_up: may(&req, "POST", "/posyandu/gizi/risiko/{id}"),
+        can_follow_up: can(&req, "POST", "/posyandu/gizi/risiko/{id}"),
     };
     html(200, balai_ui::render_risk(props))
 }
@@ -559,7 +555,7 @@ fn pos_gizi_page(
         shell,
         enrolled: children,
         candidates,
-        can_enroll: may(req, "POST", "/posyandu/gizi/pos/daftar"),
+        can_enroll: can(req, "POST", "/posyandu/gizi/pos/daftar"),
         date: value("date", today.to_string()),
         time: value("time", String::new()),
         what: value("what", String::new()),

@@ -29,6 +29,8 @@ pub struct PosyanduListProps {
     pub posts: Vec<PosyanduRow>,
     /// Shows the form that adds a post.
     pub can_add: bool,
+    /// Links each post to its page (its children): kader and nakes only.
+    pub can_open: bool,
     /// The add form's values by field name (`name`, `dusun`, `address`, `day_of_month`).
     pub form: Vec<(String, String)>,
     pub errors: Vec<FieldMessage>,
@@ -76,9 +78,15 @@ pub fn PosyanduListView(props: PosyanduListProps) -> impl IntoView {
         .posts
         .iter()
         .map(|p| {
+            let name = if props.can_open {
+                view! { <a href=format!("/posyandu/{}", url_encode(&p.id))><strong>{p.name.clone()}</strong></a> }
+                    .into_any()
+            } else {
+                view! { <strong>{p.name.clone()}</strong> }.into_any()
+            };
             view! {
                 <li class="card">
-                    <a href=format!("/posyandu/{}", url_encode(&p.id))><strong>{p.name.clone()}</strong></a>
+                    {name}
                     <br/>{p.dusun.clone()} " · " {p.address.clone()}
                     <br/><small>{t(lang, "posyandu.children")} ": " {p.children}</small>
                 </li>
