@@ -82,4 +82,44 @@ fn main() {
     println!("stunting trend, 12 months: median {ms:.1} ms");
     let (ms, bytes) = median_ms(9, || report::by_name_csv(&store, &month).len());
     println!("e-PPGBM by-name CSV ({bytes} bytes): median {ms:.1} ms");
+    immunization_coverage(&store, &growth, today);
+}
+
+/// Every national dose on schedule for nine children in ten, then coverage
+/// per dose and month over 12 and 60 months.
+fn immunization_coverage(store: &Store, growth: &demo::DemoGrowth, today: chrono::NaiveDate) {
+    use balai::immunization::{model::Immunization, operations, schedule};
+    use balai::store::Change;
+    let doses: Vec<Change> = growth
+        .children
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 10 != 0)
+        .flat_map(|(_, c)| {
+            schedule::schedule().iter().filter(|d| d.national).filter_map(move |dose| {
+                let on = c.birth_date.checked_add_months(chrono::Months::new(dose.month))?;
+                let record = Immunization {
+                    id: format!("{}-{}", c.id, dose.code()),
+                    child_id: c.id.clone(),
+                    antigen: dose.antigen.clone(),
+                    dose: dose.dose,
+                    given_on: on,
+                    place: String::new(),
+                    batch: None,
+                    recorded_by: "bench".into(),
+                    recorded_at: chrono::Utc::now(),
+                };
+                (on <= today).then(|| Change::put(&record).expect("encode"))
+            })
+        })
+        .collect();
+    let given = doses.len();
+    store.commit_batch("bench", doses, 2000).expect("doses");
+    let first = today.checked_sub_months(chrono::Months::new(59)).expect("date");
+    for count in [12, 60] {
+        let months =
+            operations::months(first.checked_add_months(chrono::Months::new(60 - count)).expect("date"), count);
+        let (ms, rows) = median_ms(9, || operations::coverage(store, &months).len());
+        println!("immunization coverage ({given} doses, {count} months): {rows} rows, median {ms:.1} ms");
+    }
 }

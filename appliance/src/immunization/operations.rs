@@ -511,42 +511,6 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir);
     }
 
-    /// A figure, not a check: `cargo test -p balai --lib --release -- --ignored coverage_figure --nocapture`.
-    #[test]
-    #[ignore]
-    fn coverage_figure() {
-        let dir = std::env::temp_dir().join(format!("balai-covfig-{}", new_id("t")));
-        let store = Store::open(&dir).unwrap();
-        let start = d("2021-01-01");
-        let mut changes = Vec::new();
-        for i in 0..3000 {
-            let mut c = child("2021-01-01");
-            c.id = format!("anak{i}");
-            c.birth_date = start + chrono::Duration::days(i64::from(i) * 1826 / 3000);
-            for dose in schedule::schedule().iter().filter(|d| d.national) {
-                let on = c.birth_date.checked_add_months(Months::new(dose.month)).unwrap();
-                if on < d("2026-01-01") && i % 10 != 0 {
-                    let mut g = given(&dose.antigen, dose.dose, &on.to_string());
-                    g.id = format!("{}-{}", c.id, dose.code());
-                    g.child_id = c.id.clone();
-                    changes.push(Change::put(&g).unwrap());
-                }
-            }
-            changes.push(Change::put(&c).unwrap());
-            if changes.len() > 2000 {
-                store.commit("t", std::mem::take(&mut changes), Durability::Lazy).unwrap();
-            }
-        }
-        store.commit("t", changes, Durability::Lazy).unwrap();
-        for count in [12, 60] {
-            let t = std::time::Instant::now();
-            let rows = coverage(&store, &months(d("2021-01-01"), count));
-            println!("coverage, 3000 children, {count} months: {} rows in {:?}", rows.len(), t.elapsed());
-        }
-        drop(store);
-        let _ = std::fs::remove_dir_all(dir);
-    }
-
     #[test]
     fn coverage_counts_target_and_covered() {
         let dir = std::env::temp_dir().join(format!("balai-cov-{}", new_id("t")));
