@@ -420,6 +420,11 @@ impl Config {
         toml::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// Today in the village's time zone.
+    pub fn today(&self) -> chrono::NaiveDate {
+        local_day(chrono::Utc::now(), self.utc_offset_hours())
+    }
+
     /// UTC offset of the village's zone, for showing times.
     pub fn utc_offset_hours(&self) -> i32 {
         match self.village.timezone.to_ascii_uppercase().as_str() {

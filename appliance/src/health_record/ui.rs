@@ -12,7 +12,7 @@ use crate::residents::model::FieldError;
 use crate::residents::views::message;
 
 pub fn today(app: &App) -> NaiveDate {
-    crate::config::local_day(chrono::Utc::now(), app.config.utc_offset_hours())
+    app.config.today()
 }
 
 pub fn messages(lang: Lang, errors: &[FieldError]) -> Vec<(String, String)> {

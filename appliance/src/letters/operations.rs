@@ -285,7 +285,7 @@ pub fn long_date(d: NaiveDate) -> String {
 
 /// Today in the village's time zone.
 pub fn today(config: &Config) -> NaiveDate {
-    local(config, Utc::now())
+    config.today()
 }
 
 fn local(config: &Config, at: DateTime<Utc>) -> NaiveDate {

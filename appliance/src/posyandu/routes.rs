@@ -15,10 +15,9 @@ use super::risk::{self, Scope, followed_in};
 use super::{report, views};
 use crate::app::App;
 use crate::auth::guard::{Actor, CsrfForm};
-use crate::health_record::ui::can;
+use crate::health_record::ui::{can, messages, today};
 use crate::http::pages::{self, html, shell, with_flash};
 use crate::http::registry::{Endpoint, get, post};
-use crate::residents::model::FieldError;
 use crate::residents::views::message;
 use crate::store::{Change, Durability, Op};
 
@@ -42,10 +41,6 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-fn today(app: &App) -> NaiveDate {
-    crate::config::local_day(chrono::Utc::now(), app.config.utc_offset_hours())
-}
-
 fn row(app: &App, p: &Posyandu) -> PosyanduRow {
     PosyanduRow {
         id: p.id.clone(),
@@ -55,10 +50,6 @@ fn row(app: &App, p: &Posyandu) -> PosyanduRow {
         day_of_month: p.day_of_month.map(|d| d.to_string()).unwrap_or_default(),
         children: ops::children_in(&app.store, &p.id).iter().filter(|c| c.left_on.is_none()).count(),
     }
-}
-
-fn messages(lang: Lang, errors: &[FieldError]) -> Vec<(String, String)> {
-    errors.iter().map(|e| (e.field.to_string(), message(lang, e.key, &e.detail))).collect()
 }
 
 fn list_page(
